@@ -1,0 +1,16 @@
+// /api/v1: the REST API, behind bearer tokens.
+import { Hono } from 'hono';
+import { authenticate, type ApiEnv } from './auth';
+import { configRoutes } from './config/routes';
+import { incidentRoutes } from './incidents';
+import { openApiDocument } from './openapi';
+import { serviceRoutes } from './services';
+import { tokenRoutes } from './tokens';
+
+export const apiRoutes = new Hono<ApiEnv>()
+  .get('/openapi.json', (c) => c.json(openApiDocument()))
+  .use('*', authenticate)
+  .route('/', incidentRoutes)
+  .route('/', serviceRoutes)
+  .route('/', tokenRoutes)
+  .route('/', configRoutes);

@@ -1,0 +1,35 @@
+import { parse as parseYaml } from 'yaml';
+import { HttpError, validate } from '../../http';
+import { configDocumentSchema, type ConfigDocument } from './document';
+import { inconsistencies, isEmpty, planConfig, summarize, type ChangeSummary } from './plan';
+import { applyPlan, loadConfig } from './store';
+
+export interface ApplyResult {
+  changed: boolean;
+  changes: ChangeSummary;
+}
+
+/** Applies a configuration document: checks it whole, then writes only what differs. */
+export async function applyConfig(d1: D1Database, doc: ConfigDocument, now: Date): Promise<ApplyResult> {
+  const stored = await loadConfig(d1);
+  const errors = inconsistencies(stored.config, doc);
+  if (errors.length > 0) {
+    throw new HttpError(400, 'invalid_configuration', `invalid configuration: ${errors.map((e) => e.field).join(', ')}`, errors);
+  }
+  const plan = planConfig(stored.config, doc);
+  if (!isEmpty(plan)) await applyPlan(d1, plan, stored.ids, now);
+  return { changed: !isEmpty(plan), changes: summarize(plan) };
+}
+
+/** A document in YAML or JSON (YAML is a superset, but JSON gets JSON's error messages). */
+export function parseConfigText(text: string, contentType: string | undefined): ConfigDocument {
+  let raw: unknown;
+  try {
+    raw = contentType?.includes('json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new HttpError(400, 'invalid_document', `the configuration does not parse: ${(error as Error).message}`, [
+      { field: 'body', message: 'not valid YAML or JSON' },
+    ]);
+  }
+  return validate(configDocumentSchema, raw ?? {}, 'configuration');
+}

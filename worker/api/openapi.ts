@@ -1,0 +1,103 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests.
+import { z } from 'zod';
+import { standardEventSchema } from '../ingest/standard';
+import { configDocumentSchema } from './config/document';
+import { commentSchema, incidentListQuerySchema } from './incidents';
+import {
+  integrationCreateSchema,
+  integrationUpdateSchema,
+  serviceCreateSchema,
+  serviceUpdateSchema,
+} from './services';
+import { tokenCreateSchema } from './tokens';
+
+interface Operation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  success: number;
+  /** No bearer token: the integration key in the path is the credential. */
+  public?: true;
+}
+
+const operations: Operation[] = [
+  { method: 'post', path: '/integration/standard/v1/{key}', summary: 'Send an event (standard integration)', body: standardEventSchema, success: 202, public: true },
+  { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: incidentListQuerySchema, success: 200 },
+  { method: 'get', path: '/api/v1/incidents/{id}', summary: 'An incident with its alerts and timeline', success: 200 },
+  { method: 'post', path: '/api/v1/incidents/{id}/acknowledge', summary: 'Acknowledge an incident', success: 200 },
+  { method: 'post', path: '/api/v1/incidents/{id}/resolve', summary: 'Resolve an incident', success: 200 },
+  { method: 'post', path: '/api/v1/incidents/{id}/comment', summary: 'Comment on an incident', body: commentSchema, success: 201 },
+  { method: 'get', path: '/api/v1/services', summary: 'List services', success: 200 },
+  { method: 'post', path: '/api/v1/services', summary: 'Create a service', body: serviceCreateSchema, success: 201 },
+  { method: 'get', path: '/api/v1/services/{id}', summary: 'A service, by id or handle', success: 200 },
+  { method: 'patch', path: '/api/v1/services/{id}', summary: 'Change a service', body: serviceUpdateSchema, success: 200 },
+  { method: 'delete', path: '/api/v1/services/{id}', summary: 'Delete a service', success: 204 },
+  { method: 'get', path: '/api/v1/integrations', summary: 'List integrations', success: 200 },
+  { method: 'post', path: '/api/v1/integrations', summary: 'Create an integration (answers its key and ingest URL)', body: integrationCreateSchema, success: 201 },
+  { method: 'get', path: '/api/v1/integrations/{id}', summary: 'An integration, by id or handle', success: 200 },
+  { method: 'patch', path: '/api/v1/integrations/{id}', summary: 'Change an integration', body: integrationUpdateSchema, success: 200 },
+  { method: 'delete', path: '/api/v1/integrations/{id}', summary: 'Delete an integration; its key stops working at once', success: 204 },
+  { method: 'post', path: '/api/v1/tokens', summary: 'Create an API token for a user (shown once)', body: tokenCreateSchema, success: 201 },
+  { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke an API token', success: 204 },
+  { method: 'get', path: '/api/v1/config', summary: 'Export the configuration (JSON, or YAML with ?format=yaml)', success: 200 },
+  { method: 'put', path: '/api/v1/config', summary: 'Apply a configuration document (YAML or JSON)', body: configDocumentSchema, success: 200 },
+];
+
+const errorSchema = {
+  type: 'object',
+  required: ['status', 'error', 'message'],
+  properties: {
+    status: { const: 'error' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+    fields: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+};
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+
+function operationObject(op: Operation) {
+  const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const queryShape = op.query ? (jsonSchema(op.query) as { properties?: Record<string, object>; required?: string[] }) : undefined;
+  const queryParams = Object.entries(queryShape?.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: queryShape?.required?.includes(name) ?? false,
+    schema,
+  }));
+  return {
+    summary: op.summary,
+    ...(op.public ? { security: [] } : {}),
+    parameters: [...pathParams, ...queryParams],
+    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+    responses: {
+      [op.success]: { description: 'Success' },
+      '4XX': { description: 'Bad request; the body names each bad field', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    },
+  };
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op);
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Tocsin API', version: '1' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: errorSchema },
+    },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

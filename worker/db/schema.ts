@@ -1,0 +1,131 @@
+// The D1 tables: configuration, and the queryable copy of incidents written by their Durable Objects.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const timestamps = {
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+};
+
+// Configuration rows are soft-deleted so that history (incidents, timelines) keeps its names;
+// handles and keys are unique among live rows only.
+const live = sql`deleted_at IS NULL`;
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    handle: text('handle').notNull(),
+    name: text('name').notNull(),
+    email: text('email'),
+    role: text('role', { enum: ['owner', 'admin', 'responder', 'observer'] }).notNull(),
+    ...timestamps,
+    deletedAt: text('deleted_at'),
+  },
+  (t) => [uniqueIndex('users_handle').on(t.handle).where(live)],
+);
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash)],
+);
+
+export const services = sqliteTable(
+  'services',
+  {
+    id: text('id').primaryKey(),
+    handle: text('handle').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    ...timestamps,
+    deletedAt: text('deleted_at'),
+  },
+  (t) => [uniqueIndex('services_handle').on(t.handle).where(live)],
+);
+
+export const integrations = sqliteTable(
+  'integrations',
+  {
+    id: text('id').primaryKey(),
+    handle: text('handle').notNull(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    key: text('key').notNull(),
+    serviceId: text('service_id').notNull(),
+    ...timestamps,
+    deletedAt: text('deleted_at'),
+  },
+  (t) => [
+    uniqueIndex('integrations_handle').on(t.handle).where(live),
+    uniqueIndex('integrations_key').on(t.key).where(live),
+  ],
+);
+
+// Written only by the incident's Durable Object (through its outbox); `revision` orders those writes.
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    number: integer('number').notNull(),
+    status: text('status', { enum: ['triggered', 'acknowledged', 'resolved'] }).notNull(),
+    urgency: text('urgency').notNull(),
+    summary: text('summary').notNull(),
+    serviceId: text('service_id').notNull(),
+    integrationId: text('integration_id').notNull(),
+    eventId: text('event_id').notNull(),
+    alertCount: integer('alert_count').notNull(),
+    createdAt: text('created_at').notNull(),
+    acknowledgedAt: text('acknowledged_at'),
+    resolvedAt: text('resolved_at'),
+    lastEventAt: text('last_event_at').notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    revision: integer('revision').notNull(),
+  },
+  (t) => [
+    uniqueIndex('incidents_number').on(t.number),
+    index('incidents_status').on(t.status),
+    index('incidents_urgency').on(t.urgency),
+    index('incidents_service').on(t.serviceId),
+    index('incidents_integration').on(t.integrationId),
+    index('incidents_created_at').on(t.createdAt),
+    index('incidents_acknowledged_at').on(t.acknowledgedAt),
+    index('incidents_resolved_at').on(t.resolvedAt),
+  ],
+);
+
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id').notNull(),
+    receivedAt: text('received_at').notNull(),
+    eventTime: text('event_time').notNull(),
+    summary: text('summary').notNull(),
+    urgency: text('urgency').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('alerts_incident').on(t.incidentId, t.receivedAt)],
+);
+
+export const timelineEntries = sqliteTable(
+  'timeline_entries',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id').notNull(),
+    seq: integer('seq').notNull(),
+    at: text('at').notNull(),
+    type: text('type').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('timeline_incident').on(t.incidentId, t.seq)],
+);

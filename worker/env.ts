@@ -1,0 +1,10 @@
+import type { IncidentObject } from './incident/object';
+import type { SequenceObject } from './incident/sequence';
+
+export interface Env {
+  DB: D1Database;
+  INCIDENTS: DurableObjectNamespace<IncidentObject>;
+  SEQUENCES: DurableObjectNamespace<SequenceObject>;
+  /** When set, a bearer token with this value acts as the built-in owner account. */
+  TOCSIN_ADMIN_TOKEN?: string;
+}

@@ -1,0 +1,97 @@
+// Error answers shared by every HTTP entry point: a JSON body with a code, a message and, for bad
+// input, each offending field named.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly fields?: FieldError[],
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(error: HttpError) {
+  return {
+    status: 'error',
+    error: error.code,
+    message: error.message,
+    ...(error.fields ? { fields: error.fields } : {}),
+  };
+}
+
+export function errorResponse(c: Context, error: HttpError): Response {
+  return c.json(errorBody(error), error.status);
+}
+
+/** `integrations[0].service` for the path ['integrations', 0, 'service']. */
+export function fieldName(path: readonly PropertyKey[]): string {
+  const name = path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+  return name === '' ? 'body' : name;
+}
+
+export function invalidInput(issues: readonly z.core.$ZodIssue[], what = 'request body'): HttpError {
+  const fields = issues.map((issue) => ({ field: fieldName(issue.path), message: issue.message }));
+  const names = [...new Set(fields.map((f) => f.field))].join(', ');
+  return new HttpError(400, 'invalid_request', `invalid ${what}: ${names}`, fields);
+}
+
+/** Parses input with a schema, or throws the 400 that names each bad field. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown, what?: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw invalidInput(result.error.issues, what);
+  return result.data;
+}
+
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`, [
+      { field: 'body', message: 'not valid JSON' },
+    ]);
+  }
+}
+
+export type LimitedBody = { tooLarge: false; text: string } | { tooLarge: true };
+
+/**
+ * Reads a body up to `limit` bytes. Past the limit the rest is still read and dropped: answering
+ * before the sender has finished makes some proxies fail other requests in flight.
+ */
+export async function readLimitedBody(request: Request, limit: number): Promise<LimitedBody> {
+  if (request.body === null) return { tooLarge: false, text: '' };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size <= limit) chunks.push(value);
+  }
+  if (size > limit) return { tooLarge: true };
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { tooLarge: false, text: new TextDecoder().decode(bytes) };
+}
+
+export function isJsonContentType(contentType: string | undefined): boolean {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json' || (mediaType?.startsWith('application/') === true && mediaType.endsWith('+json'));
+}

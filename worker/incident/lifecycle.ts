@@ -1,0 +1,194 @@
+// The incident state machine: triggered → acknowledged → resolved, never backwards. Pure: the
+// Durable Object that serializes an incident calls these with `now` and stores what they return.
+import type { AlertEvent, Urgency } from '../ingest/event';
+
+export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
+
+export interface Actor {
+  type: 'user' | 'integration' | 'system';
+  id: string | null;
+}
+
+export interface Incident {
+  id: string;
+  number: number;
+  status: IncidentStatus;
+  urgency: Urgency;
+  summary: string;
+  serviceId: string;
+  integrationId: string;
+  eventId: string;
+  alertCount: number;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  lastEventAt: string;
+  /** The latest open event's payload. */
+  details: Record<string, unknown>;
+}
+
+export type TimelineType = 'created' | 'alert_joined' | 'acknowledged' | 'resolved' | 'comment';
+
+export interface TimelineEntry {
+  type: TimelineType;
+  at: string;
+  actor: Actor;
+  details: Record<string, unknown>;
+}
+
+/** One entry of an incident's alert log: an open event that opened or joined it. */
+export interface AlertRecord {
+  receivedAt: string;
+  eventTime: string;
+  summary: string;
+  urgency: Urgency;
+  payload: Record<string, unknown>;
+}
+
+/** What happened to the incident: its new state and what to record. */
+export interface Change {
+  action: 'created' | 'deduplicated' | 'acknowledged' | 'resolved' | 'commented';
+  incident: Incident;
+  timeline: TimelineEntry[];
+  alert: AlertRecord | null;
+}
+
+export interface Ignored {
+  action: 'ignored';
+  message: string;
+}
+
+export type Outcome = Change | Ignored;
+
+export interface NewIncident {
+  id: string;
+  number: number;
+  serviceId: string;
+  integrationId: string;
+}
+
+const isOpen = (incident: Incident | null): incident is Incident =>
+  incident !== null && incident.status !== 'resolved';
+
+function alertOf(event: AlertEvent, now: Date): AlertRecord {
+  return {
+    receivedAt: now.toISOString(),
+    eventTime: event.eventTime,
+    summary: event.summary,
+    urgency: event.urgency,
+    payload: event.payload,
+  };
+}
+
+/** Whether an event needs a new incident: an open event with no open incident to join. */
+export function needsNewIncident(latest: Incident | null, event: AlertEvent): boolean {
+  return event.action === 'open' && !isOpen(latest);
+}
+
+export function openIncident(ids: NewIncident, event: AlertEvent, actor: Actor, now: Date): Change {
+  const at = now.toISOString();
+  const incident: Incident = {
+    ...ids,
+    status: 'triggered',
+    urgency: event.urgency,
+    summary: event.summary,
+    eventId: event.eventId,
+    alertCount: 1,
+    createdAt: at,
+    acknowledgedAt: null,
+    resolvedAt: null,
+    lastEventAt: event.eventTime,
+    details: event.payload,
+  };
+  return {
+    action: 'created',
+    incident,
+    timeline: [{ type: 'created', at, actor, details: { summary: event.summary, urgency: event.urgency } }],
+    alert: alertOf(event, now),
+  };
+}
+
+/**
+ * Applies an event to the object's latest incident. An open event with nothing open to join is the
+ * caller's to turn into a new incident (`needsNewIncident`), since only it can allocate a number.
+ */
+export function applyEvent(latest: Incident | null, event: AlertEvent, actor: Actor, now: Date): Outcome {
+  if (event.action === 'open') {
+    if (!isOpen(latest)) throw new Error('applyEvent: an open event with no open incident needs a new one');
+    return joinIncident(latest, event, actor, now);
+  }
+  if (latest === null) {
+    return { action: 'ignored', message: `no incident has event_id ${event.eventId}` };
+  }
+  const context = { eventId: event.eventId, summary: event.summary };
+  return event.action === 'ack'
+    ? acknowledge(latest, actor, now, context)
+    : resolve(latest, actor, now, context);
+}
+
+function joinIncident(incident: Incident, event: AlertEvent, actor: Actor, now: Date): Change {
+  const lastEventAt = event.eventTime > incident.lastEventAt ? event.eventTime : incident.lastEventAt;
+  return {
+    action: 'deduplicated',
+    incident: {
+      ...incident,
+      alertCount: incident.alertCount + 1,
+      lastEventAt,
+      details: event.payload,
+    },
+    timeline: [
+      {
+        type: 'alert_joined',
+        at: now.toISOString(),
+        actor,
+        details: { summary: event.summary, alert_count: incident.alertCount + 1 },
+      },
+    ],
+    alert: alertOf(event, now),
+  };
+}
+
+export function acknowledge(
+  incident: Incident,
+  actor: Actor,
+  now: Date,
+  details: Record<string, unknown> = {},
+): Outcome {
+  if (incident.status !== 'triggered') {
+    return { action: 'ignored', message: `incident #${incident.number} is already ${incident.status}` };
+  }
+  const at = now.toISOString();
+  return {
+    action: 'acknowledged',
+    incident: { ...incident, status: 'acknowledged', acknowledgedAt: at },
+    timeline: [{ type: 'acknowledged', at, actor, details }],
+    alert: null,
+  };
+}
+
+export function resolve(
+  incident: Incident,
+  actor: Actor,
+  now: Date,
+  details: Record<string, unknown> = {},
+): Outcome {
+  if (incident.status === 'resolved') {
+    return { action: 'ignored', message: `incident #${incident.number} is already resolved` };
+  }
+  const at = now.toISOString();
+  return {
+    action: 'resolved',
+    incident: { ...incident, status: 'resolved', resolvedAt: at },
+    timeline: [{ type: 'resolved', at, actor, details }],
+    alert: null,
+  };
+}
+
+export function comment(incident: Incident, actor: Actor, now: Date, text: string): Change {
+  return {
+    action: 'commented',
+    incident,
+    timeline: [{ type: 'comment', at: now.toISOString(), actor, details: { text } }],
+    alert: null,
+  };
+}

@@ -1,0 +1,29 @@
+// The Worker: HTTP (ingest and API) at the edge; incidents live in their Durable Objects.
+import { Hono } from 'hono';
+import { apiRoutes } from './api/app';
+import type { Env } from './env';
+import { errorResponse, HttpError } from './http';
+import { ingestRoutes } from './ingest/routes';
+
+export { IncidentObject } from './incident/object';
+export { SequenceObject } from './incident/sequence';
+
+export const app = new Hono<{ Bindings: Env }>()
+  .get('/', (c) => c.json({ name: 'tocsin', api: '/api/v1', openapi: '/api/v1/openapi.json' }))
+  .route('/', ingestRoutes)
+  .route('/api/v1', apiRoutes)
+  .notFound((c) => errorResponse(c, new HttpError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)))
+  .onError((error, c) => {
+    if (error instanceof HttpError) return errorResponse(c, error);
+    console.error('unhandled error', error);
+    // An overloaded or restarting Durable Object: the sender should retry, nothing was accepted.
+    if ((error as { retryable?: boolean }).retryable || (error as { overloaded?: boolean }).overloaded) {
+      c.header('Retry-After', '1');
+      return errorResponse(c, new HttpError(503, 'unavailable', 'temporarily unavailable; retry'));
+    }
+    return errorResponse(c, new HttpError(500, 'internal_error', 'internal error'));
+  });
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,48 @@
+// The standard integration: Tocsin's own JSON event format.
+import { z } from 'zod';
+import { eventActionSchema, urgencySchema, type AlertEvent } from './event';
+
+/** ISO 8601 with an explicit offset (Z or ±hh:mm), so that an event's instant is never a guess. */
+export const isoInstantSchema = z.iso.datetime({ offset: true, local: false });
+
+export const standardEventSchema = z
+  .object({
+    summary: z.string().trim().min(1).max(1024),
+    event_id: z.string().min(1).max(255).optional(),
+    status: eventActionSchema.default('open'),
+    urgency: urgencySchema.default('none'),
+    event_time: isoInstantSchema.optional(),
+    metric_name: z.string().max(1024).optional(),
+    threshold: z.string().max(1024).optional(),
+    metric_value: z.string().max(1024).optional(),
+    resource_name: z.string().max(1024).optional(),
+    event_type: z.string().max(1024).optional(),
+    custom_details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((event, ctx) => {
+    if (event.status !== 'open' && event.event_id === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['event_id'],
+        message: `event_id is required when status is ${event.status}`,
+      });
+    }
+  })
+  .meta({ id: 'StandardEvent' });
+export type StandardEvent = z.infer<typeof standardEventSchema>;
+
+export function normalizeStandardEvent(
+  event: StandardEvent,
+  now: Date,
+  newId: () => string,
+): AlertEvent {
+  const { summary, event_id, status, urgency, event_time, ...rest } = event;
+  return {
+    eventId: event_id ?? newId(),
+    action: status,
+    summary,
+    urgency,
+    eventTime: new Date(event_time ?? now).toISOString(),
+    payload: { summary, ...rest },
+  };
+}

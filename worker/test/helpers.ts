@@ -1,0 +1,54 @@
+// Small helpers for tests that drive the real Worker, its Durable Objects and D1.
+import { runDurableObjectAlarm } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
+import { incidentObjectName } from '../incident/object';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+const BASE = 'http://tocsin.test';
+
+const worker = (exports as unknown as { default: { fetch(request: Request): Promise<Response> } }).default;
+
+export function send(path: string, init: RequestInit = {}): Promise<Response> {
+  return worker.fetch(new Request(`${BASE}${path}`, init));
+}
+
+export async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = ADMIN_TOKEN,
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  let payload: string | undefined;
+  if (body !== undefined) {
+    headers['content-type'] = typeof body === 'string' ? 'application/yaml' : 'application/json';
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  const response = await send(`/api/v1${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+export async function postEvent(key: string, event: unknown, type = 'standard'): Promise<{ status: number; body: any }> {
+  const response = await send(`/integration/${type}/v1/${key}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof event === 'string' ? event : JSON.stringify(event),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** A standard integration with a fixed key on service `web` (created when missing), through the API. */
+export async function setUpIntegration(handle = 'std', key = `key-${handle}-0123456789abcdef`) {
+  const service = await api('POST', '/services', { id: 'web', name: 'Web' });
+  if (service.status !== 201 && service.status !== 409) throw new Error(`service: ${JSON.stringify(service.body)}`);
+  const integration = await api('POST', '/integrations', { id: handle, name: handle, type: 'standard', key, service: 'web' });
+  if (integration.status !== 201) throw new Error(`integration: ${JSON.stringify(integration.body)}`);
+  return { key, integrationId: integration.body.id as string };
+}
+
+/** Runs the incident object's alarm now, so that its outbox reaches D1. */
+export async function drain(integrationId: string, eventId: string): Promise<void> {
+  await runDurableObjectAlarm(env.INCIDENTS.getByName(incidentObjectName(integrationId, eventId)));
+}
