@@ -59,16 +59,26 @@ const errorSchema = {
   },
 };
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+type JsonSchema = Record<string, unknown>;
 
-function operationObject(op: Operation) {
+/** A schema's JSON Schema, with named schemas (`.meta({ id })`) moved into `components`. */
+function jsonSchema(schema: z.ZodType, components: Record<string, JsonSchema>): JsonSchema {
+  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  const { $schema: _, $defs, ...rest } = JSON.parse(
+    JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/'),
+  ) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  Object.assign(components, $defs ?? {});
+  return rest;
+}
+
+function operationObject(op: Operation, components: Record<string, JsonSchema>) {
   const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
     name: m[1],
     in: 'path',
     required: true,
     schema: { type: 'string' },
   }));
-  const queryShape = op.query ? (jsonSchema(op.query) as { properties?: Record<string, object>; required?: string[] }) : undefined;
+  const queryShape = op.query ? (jsonSchema(op.query, components) as { properties?: Record<string, object>; required?: string[] }) : undefined;
   const queryParams = Object.entries(queryShape?.properties ?? {}).map(([name, schema]) => ({
     name,
     in: 'query',
@@ -79,7 +89,7 @@ function operationObject(op: Operation) {
     summary: op.summary,
     ...(op.public ? { security: [] } : {}),
     parameters: [...pathParams, ...queryParams],
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, components) } } } } : {}),
     responses: {
       [op.success]: { description: 'Success' },
       '4XX': { description: 'Bad request; the body names each bad field', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
@@ -89,13 +99,14 @@ function operationObject(op: Operation) {
 
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op);
+  const schemas: Record<string, JsonSchema> = { Error: errorSchema };
+  for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op, schemas);
   return {
     openapi: '3.1.0',
     info: { title: 'Tocsin API', version: '1' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { Error: errorSchema },
+      schemas,
     },
     security: [{ bearer: [] }],
     paths,

@@ -1,0 +1,175 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, drain, postEvent, send, setUpIntegration } from '../test/helpers';
+
+describe('authentication and roles', () => {
+  let responderToken: string;
+  let observerToken: string;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    const config = await api('PUT', '/config', {
+      users: [
+        { id: 'rita', name: 'Rita Responder', role: 'responder' },
+        { id: 'otto', name: 'Otto Observer', role: 'observer' },
+      ],
+    });
+    expect(config.status).toBe(200);
+    responderToken = (await api('POST', '/tokens', { user: 'rita' })).body.token;
+    observerToken = (await api('POST', '/tokens', { user: 'otto' })).body.token;
+    const { key, integrationId } = await setUpIntegration('std-auth');
+    incidentId = (await postEvent(key, { summary: 'auth', event_id: 'auth-1' })).body.incident_id;
+    await drain(integrationId, 'auth-1');
+  });
+
+  it('answers 401 without a token or with a wrong one', async () => {
+    for (const token of [null, 'nope']) {
+      const { status, body } = await api('GET', '/incidents', undefined, token);
+      expect(status).toBe(401);
+      expect(body.error).toBe('unauthorized');
+    }
+  });
+
+  it('lets an observer read but not act or configure (403)', async () => {
+    expect((await api('GET', '/incidents', undefined, observerToken)).status).toBe(200);
+    const ack = await api('POST', `/incidents/${incidentId}/acknowledge`, undefined, observerToken);
+    expect(ack.status).toBe(403);
+    expect(ack.body.error).toBe('forbidden');
+    expect((await api('PUT', '/config', { services: [] }, observerToken)).status).toBe(403);
+  });
+
+  it('lets a responder act on incidents but not configure', async () => {
+    const ack = await api('POST', `/incidents/${incidentId}/acknowledge`, undefined, responderToken);
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ action: 'acknowledged', incident: { id: incidentId, status: 'acknowledged' } });
+    expect((await api('GET', '/config', undefined, responderToken)).status).toBe(403);
+    expect((await api('POST', '/services', { id: 'x', name: 'X' }, responderToken)).status).toBe(403);
+  });
+
+  it('stops accepting a revoked token', async () => {
+    const created = await api('POST', '/tokens', { user: 'otto', name: 'short-lived' });
+    expect((await api('GET', '/incidents', undefined, created.body.token)).status).toBe(200);
+    expect((await api('DELETE', `/tokens/${created.body.id}`)).status).toBe(204);
+    expect((await api('GET', '/incidents', undefined, created.body.token)).status).toBe(401);
+  });
+
+  it('serves the OpenAPI document without a token', async () => {
+    const response = await send('/api/v1/openapi.json');
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as any;
+    expect(doc.openapi).toBe('3.1.0');
+    const ref = doc.paths['/integration/standard/v1/{key}'].post.requestBody.content['application/json'].schema.$ref;
+    expect(ref).toBe('#/components/schemas/StandardEvent');
+    const event = doc.components.schemas.StandardEvent;
+    expect(event.required).toEqual(['summary']);
+    expect(event.properties.urgency.enum).toEqual(['highest', 'high', 'medium', 'low', 'lowest', 'none']);
+    expect(doc.paths['/api/v1/config'].put).toBeDefined();
+  });
+});
+
+describe('incident actions', () => {
+  let key: string;
+  let integrationId: string;
+  beforeAll(async () => {
+    ({ key, integrationId } = await setUpIntegration('std-actions'));
+  });
+
+  it('acknowledges, comments and resolves with the user as actor', async () => {
+    const { incident_id: id } = (await postEvent(key, { summary: 'act', event_id: 'act-1' })).body;
+    await drain(integrationId, 'act-1');
+    expect((await api('POST', `/incidents/${id}/acknowledge`)).body.action).toBe('acknowledged');
+    expect((await api('POST', `/incidents/${id}/acknowledge`)).body).toMatchObject({
+      action: 'ignored',
+      message: expect.stringMatching(/already acknowledged/),
+    });
+    const comment = await api('POST', `/incidents/${id}/comment`, { text: 'looking <b>now</b>' });
+    expect(comment.status).toBe(201);
+    expect((await api('POST', `/incidents/${id}/resolve`)).body.incident.status).toBe('resolved');
+    await drain(integrationId, 'act-1');
+    const { body } = await api('GET', `/incidents/${id}`);
+    expect(body.timeline.map((t: { type: string }) => t.type)).toEqual(['created', 'acknowledged', 'comment', 'resolved']);
+    expect(body.timeline[1].actor).toEqual({ type: 'user', id: 'admin' });
+    expect(body.timeline[2].details).toEqual({ text: 'looking <b>now</b>' });
+  });
+
+  it('answers 400 for an empty comment and 404 for an unknown incident', async () => {
+    const { incident_id: id } = (await postEvent(key, { summary: 'c', event_id: 'c-1' })).body;
+    await drain(integrationId, 'c-1');
+    const empty = await api('POST', `/incidents/${id}/comment`, { text: '  ' });
+    expect(empty.status).toBe(400);
+    expect(empty.body.fields[0].field).toBe('text');
+    expect((await api('POST', '/incidents/nope/acknowledge')).status).toBe(404);
+    expect((await api('GET', '/incidents/nope')).status).toBe(404);
+  });
+});
+
+describe('listing incidents', () => {
+  let numbers: number[];
+  beforeAll(async () => {
+    const a = await setUpIntegration('list-a');
+    const b = await setUpIntegration('list-b');
+    const opened = [];
+    for (let i = 0; i < 5; i++) {
+      const target = i % 2 === 0 ? a : b;
+      const urgency = i < 2 ? 'high' : 'low';
+      const r = await postEvent(target.key, { summary: `list ${i}`, event_id: `list-${i}`, urgency });
+      await drain(target.integrationId, `list-${i}`);
+      opened.push(r.body);
+    }
+    await postEvent(a.key, { summary: 'x', event_id: 'list-0', status: 'close' });
+    await drain(a.integrationId, 'list-0');
+    numbers = opened.map((o) => o.incident_number);
+  });
+
+  it('filters by status, urgency, integration handle or id, and service', async () => {
+    const byIntegration = await api('GET', '/incidents?integration=list-a');
+    expect(byIntegration.body.incidents.map((i: { number: number }) => i.number)).toEqual(
+      [numbers[4], numbers[2], numbers[0]],
+    );
+    const integrationId = byIntegration.body.incidents[0].integration_id;
+    const byId = await api('GET', `/incidents?integration=${integrationId}`);
+    expect(byId.body.incidents).toHaveLength(3);
+
+    const resolved = await api('GET', '/incidents?integration=list-a&status=resolved');
+    expect(resolved.body.incidents.map((i: { number: number }) => i.number)).toEqual([numbers[0]]);
+    const open = await api('GET', '/incidents?integration=list-a&status=triggered,acknowledged');
+    expect(open.body.incidents).toHaveLength(2);
+
+    const high = await api('GET', '/incidents?integration=list-b&urgency=high');
+    expect(high.body.incidents.map((i: { number: number }) => i.number)).toEqual([numbers[1]]);
+    const byService = await api('GET', '/incidents?service=web&urgency=low');
+    expect(byService.body.incidents.length).toBeGreaterThanOrEqual(3);
+    expect((await api('GET', '/incidents?service=no-such-service')).body.incidents).toEqual([]);
+  });
+
+  it('pages with a cursor until next_cursor is null', async () => {
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { incidents: { number: number }[]; next_cursor: string | null } } = await api(
+        'GET',
+        `/incidents?service=web&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.body.incidents.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.incidents.map((i) => i.number));
+      cursor = page.body.next_cursor;
+    } while (cursor !== null);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const n of numbers) expect(seen).toContain(n);
+  });
+
+  it('filters by a time range on created_at', async () => {
+    const future = await api('GET', '/incidents?since=2999-01-01T00:00:00Z');
+    expect(future.body.incidents).toEqual([]);
+    const past = await api('GET', '/incidents?until=2000-01-01T00:00:00%2B09:00');
+    expect(past.body.incidents).toEqual([]);
+    const all = await api('GET', '/incidents?since=2000-01-01T00:00:00Z&integration=list-b');
+    expect(all.body.incidents).toHaveLength(2);
+  });
+
+  it('answers 400 naming bad filters', async () => {
+    const { status, body } = await api('GET', '/incidents?status=open&limit=1000&since=today');
+    expect(status).toBe(400);
+    expect(body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['limit', 'since', 'status[0]']);
+  });
+});

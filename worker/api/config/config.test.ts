@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, api, postEvent, send } from '../../test/helpers';
+
+const yamlDocument = `
+services:
+  - id: web            # stable handle
+    name: Web Frontend
+integrations:
+  - id: std
+    name: Standard API
+    type: standard
+    key: 5f0c1d2e3a4b5c6d   # optional fixed key; generated when absent
+    service: web            # default service
+`;
+
+describe('configuration as code', () => {
+  it('applies the documented YAML shape, and applying it twice changes nothing the second time', async () => {
+    const first = await api('PUT', '/config', yamlDocument);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({
+      changed: true,
+      changes: {
+        users: { created: [], updated: [], deleted: [] },
+        services: { created: ['web'], updated: [], deleted: [] },
+        integrations: { created: ['std'], updated: [], deleted: [] },
+      },
+    });
+    const second = await api('PUT', '/config', yamlDocument);
+    expect(second.body.changed).toBe(false);
+    const event = await postEvent('5f0c1d2e3a4b5c6d', { summary: 'configured' });
+    expect(event.status).toBe(202);
+  });
+
+  it('exports what was applied, and the export round-trips', async () => {
+    await api('PUT', '/config', yamlDocument);
+    const exported = await api('GET', '/config');
+    expect(exported.body.services).toEqual([{ id: 'web', name: 'Web Frontend' }]);
+    expect(exported.body.integrations).toEqual([
+      { id: 'std', name: 'Standard API', type: 'standard', key: '5f0c1d2e3a4b5c6d', service: 'web' },
+    ]);
+    expect((await api('PUT', '/config', exported.body)).body.changed).toBe(false);
+  });
+
+  it('exports YAML on request', async () => {
+    const response = await send('/api/v1/config?format=yaml', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(response.headers.get('content-type')).toMatch(/yaml/);
+    const text = await response.text();
+    expect(text).toContain('key: 5f0c1d2e3a4b5c6d');
+    expect((await api('PUT', '/config', text)).body.changed).toBe(false);
+  });
+
+  it('generates a 32-hex-character key when none is given, and keeps it on later applies', async () => {
+    const doc = {
+      services: [{ id: 'web', name: 'Web Frontend' }],
+      integrations: [{ id: 'gen', name: 'Generated', type: 'standard', service: 'web' }],
+    };
+    await api('PUT', '/config', doc);
+    const key = (await api('GET', '/integrations/gen')).body.key;
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect((await api('PUT', '/config', doc)).body.changed).toBe(false);
+    expect((await api('GET', '/integrations/gen')).body.key).toBe(key);
+  });
+
+  it('updates and deletes by handle, answering what changed', async () => {
+    await api('PUT', '/config', yamlDocument);
+    const result = await api('PUT', '/config', {
+      services: [
+        { id: 'web', name: 'Web (renamed)' },
+        { id: 'db', name: 'Database' },
+      ],
+      integrations: [],
+    });
+    expect(result.body.changes.services).toEqual({ created: ['db'], updated: ['web'], deleted: [] });
+    expect(result.body.changes.integrations.deleted).toContain('std');
+    expect((await postEvent('5f0c1d2e3a4b5c6d', { summary: 'gone' })).status).toBe(404);
+  });
+
+  it('leaves a section that the document does not mention untouched', async () => {
+    await api('PUT', '/config', yamlDocument);
+    const result = await api('PUT', '/config', { users: [] });
+    expect(result.body.changes.services).toEqual({ created: [], updated: [], deleted: [] });
+    expect((await api('GET', '/config')).body.services).toHaveLength(1);
+  });
+
+  it.each([
+    [{ services: [{ id: 'web' }] }, ['services[0].name']],
+    [{ services: [{ id: 'bad handle!', name: 'x' }] }, ['services[0].id']],
+    [{ services: [{ id: 'a', name: 'A' }, { id: 'a', name: 'B' }] }, ['services[1].id']],
+    [{ servics: [] }, ['body']],
+    [{ services: [{ id: 'a', name: 'A' }], integrations: [{ id: 'i', name: 'I', type: 'standard', service: 'a', key: 'short' }] }, ['integrations[0].key']],
+    [{ services: [{ id: 'a', name: 'A' }], integrations: [{ id: 'i', name: 'I', type: 'carrier-pigeon', service: 'a' }] }, ['integrations[0].type']],
+    [{ services: [{ id: 'a', name: 'A' }], integrations: [{ id: 'i', name: 'I', type: 'standard', service: 'missing' }] }, ['integrations[0].service']],
+    [
+      {
+        services: [{ id: 'a', name: 'A' }],
+        integrations: [
+          { id: 'i', name: 'I', type: 'standard', service: 'a', key: 'same-key-0123456789' },
+          { id: 'j', name: 'J', type: 'standard', service: 'a', key: 'same-key-0123456789' },
+        ],
+      },
+      ['integrations[1].key'],
+    ],
+  ])('rejects %j with 400 naming the field, and changes nothing', async (doc, fields) => {
+    await api('PUT', '/config', yamlDocument);
+    const before = await api('GET', '/config');
+    const { status, body } = await api('PUT', '/config', doc);
+    expect(status).toBe(400);
+    expect(body.fields.map((f: { field: string }) => f.field)).toEqual(fields);
+    expect((await api('GET', '/config')).body).toEqual(before.body);
+  });
+
+  it('rejects a document that is not YAML', async () => {
+    const { status, body } = await api('PUT', '/config', 'services: [unclosed');
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_document');
+  });
+});
+
+describe('services and integrations, one at a time', () => {
+  it('creates an integration and answers its key and ingest URL', async () => {
+    await api('POST', '/services', { id: 'one', name: 'One' });
+    const { status, body } = await api('POST', '/integrations', { id: 'one-std', name: 'One', type: 'standard', service: 'one' });
+    expect(status).toBe(201);
+    expect(body.key).toMatch(/^[0-9a-f]{32}$/);
+    expect(body.ingest_url).toBe(`http://tocsin.test/integration/standard/v1/${body.key}`);
+    expect(body).toMatchObject({ handle: 'one-std', service: 'one', type: 'standard' });
+    expect((await postEvent(body.key, { summary: 'hello' })).status).toBe(202);
+  });
+
+  it('answers 409 for a taken handle and 404 for an unknown one', async () => {
+    await api('POST', '/services', { id: 'two', name: 'Two' });
+    expect((await api('POST', '/services', { id: 'two', name: 'Two' })).status).toBe(409);
+    expect((await api('GET', '/services/nope')).status).toBe(404);
+    expect((await api('PATCH', '/services/two', { name: 'Zwei' })).body.name).toBe('Zwei');
+  });
+});
