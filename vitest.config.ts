@@ -9,6 +9,8 @@ export default defineConfig(async () => {
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           bindings: { TEST_MIGRATIONS: migrations, TOCSIN_ADMIN_TOKEN: 'test-admin-token' },
+          // The console is its own Worker (web/); here a stand-in shows what reaches it.
+          serviceBindings: { WEB: () => new Response('console', { headers: { 'content-type': 'text/html' } }) },
         },
       }),
     ],

@@ -5,6 +5,8 @@ export interface Env {
   DB: D1Database;
   INCIDENTS: DurableObjectNamespace<IncidentObject>;
   SEQUENCES: DurableObjectNamespace<SequenceObject>;
+  /** The console's Worker; absent where only the API runs. */
+  WEB?: Fetcher;
   /** When set, a bearer token with this value acts as the built-in owner account. */
   TOCSIN_ADMIN_TOKEN?: string;
 }

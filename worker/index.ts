@@ -9,10 +9,13 @@ export { IncidentObject } from './incident/object';
 export { SequenceObject } from './incident/sequence';
 
 export const app = new Hono<{ Bindings: Env }>()
-  .get('/', (c) => c.json({ name: 'tocsin', api: '/api/v1', openapi: '/api/v1/openapi.json' }))
   .route('/', ingestRoutes)
   .route('/api/v1', apiRoutes)
-  .notFound((c) => errorResponse(c, new HttpError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)))
+  .notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    if (c.env.WEB && !path.startsWith('/api/') && !path.startsWith('/integration/')) return c.env.WEB.fetch(c.req.raw);
+    return errorResponse(c, new HttpError(404, 'not_found', `no route for ${c.req.method} ${path}`));
+  })
   .onError((error, c) => {
     if (error instanceof HttpError) return errorResponse(c, error);
     console.error('unhandled error', error);

@@ -66,6 +66,17 @@ describe('authentication and roles', () => {
   });
 });
 
+describe('the console', () => {
+  it('serves every path outside ingest and the API from the console Worker', async () => {
+    const page = await send('/incidents/123');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe('console');
+    const api404 = await send('/api/v1/nothing-here', { headers: { authorization: 'Bearer test-admin-token' } });
+    expect(api404.status).toBe(404);
+    expect(await api404.json()).toMatchObject({ error: 'not_found' });
+  });
+});
+
 describe('incident actions', () => {
   let key: string;
   let integrationId: string;
