@@ -1,0 +1,132 @@
+// `npm start`: the whole system on this machine, with no Cloudflare account. Applies the D1
+// migrations, builds the console, runs the API Worker (ingest, API, Durable Objects, alarms) and the
+// console under `wrangler dev`, creates a demo organisation on first run, and prints how to use it.
+// State persists under .tocsin/ (git-ignored). Honours PORT and TOCSIN_ADMIN_TOKEN.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const port = process.env.PORT ?? '8787';
+const origin = `http://127.0.0.1:${port}`;
+const stateDir = '.tocsin';
+const persistTo = join(stateDir, 'state');
+mkdirSync(persistTo, { recursive: true });
+
+function adminToken() {
+  if (process.env.TOCSIN_ADMIN_TOKEN) return process.env.TOCSIN_ADMIN_TOKEN;
+  const file = join(stateDir, 'admin-token');
+  if (!existsSync(file)) writeFileSync(file, `tok_${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    console.error(`\n${command} ${args.join(' ')} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildConsole() {
+  const built = 'web/.svelte-kit/cloudflare/_worker.js';
+  if (existsSync(built) && statSync(built).mtimeMs > newestMtime('web/src')) return;
+  console.log('Building the console…');
+  run('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'web' });
+}
+
+async function waitUntilUp() {
+  for (let i = 0; i < 240; i++) {
+    try {
+      const response = await fetch(`${origin}/api/v1/openapi.json`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`nothing answered at ${origin} within two minutes`);
+}
+
+async function api(token, method, path, body) {
+  const response = await fetch(`${origin}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: response.status === 204 ? null : await response.json() };
+}
+
+/** The demo organisation, created once: a service and a standard integration. */
+async function demoIntegration(token) {
+  const marker = join(stateDir, 'demo-created');
+  if (!existsSync(marker)) {
+    const result = await api(token, 'PUT', '/config', {
+      services: [{ id: 'demo', name: 'Demo service' }],
+      integrations: [{ id: 'demo-standard', name: 'Demo (standard API)', type: 'standard', service: 'demo' }],
+    });
+    if (result.status !== 200) throw new Error(`creating the demo organisation failed: ${JSON.stringify(result.body)}`);
+    writeFileSync(marker, new Date().toISOString());
+  }
+  const integration = await api(token, 'GET', '/integrations/demo-standard');
+  return integration.status === 200 ? integration.body : null;
+}
+
+const token = adminToken();
+run('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
+  env: { ...process.env, CI: 'true' },
+});
+buildConsole();
+
+const wrangler = spawn(
+  'npx',
+  [
+    'wrangler', 'dev',
+    '-c', 'wrangler.toml', '-c', 'web/wrangler.toml',
+    '--ip', '127.0.0.1', '--port', port,
+    '--persist-to', persistTo,
+    '--var', `TOCSIN_ADMIN_TOKEN:${token}`,
+    '--show-interactive-dev-session=false',
+  ],
+  { stdio: 'inherit' },
+);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => wrangler.kill(signal));
+wrangler.on('exit', (code) => process.exit(code ?? 0));
+
+try {
+  await waitUntilUp();
+  const demo = await demoIntegration(token);
+  const lines = [
+    '',
+    `Tocsin is running at ${origin}`,
+    `  console:          ${origin}/`,
+    `  API:              ${origin}/api/v1   (OpenAPI: ${origin}/api/v1/openapi.json)`,
+    `  admin API token:  ${token}`,
+  ];
+  if (demo) {
+    lines.push(
+      `  demo ingest URL:  ${demo.ingest_url}`,
+      '',
+      'Send an alert:',
+      `  curl -sS -X POST '${demo.ingest_url}' -H 'Content-Type: application/json' \\`,
+      `    -d '{"summary":"CPU above 90% on web-1","event_id":"cpu-web-1","urgency":"high"}'`,
+      'List incidents:',
+      `  curl -sS '${origin}/api/v1/incidents' -H 'Authorization: Bearer ${token}'`,
+    );
+  }
+  lines.push('', 'Press Ctrl+C to stop.', '');
+  console.log(lines.join('\n'));
+} catch (error) {
+  console.error(String(error));
+  wrangler.kill('SIGTERM');
+  process.exit(1);
+}
