@@ -1,6 +1,7 @@
 // One Durable Object per (integration, event_id): it serializes dedup and the incident's lifecycle,
-// holds the truth of its incidents, and copies every change to D1 through an outbox that its alarm
-// drains, so that nothing accepted is lost when D1 is slow or failing.
+// holds the truth of its incidents, and copies every change to D1 through an outbox. The outbox is
+// drained right after each change, off the request path; an alarm set with the change retries the
+// drain if that fails or the object goes away, so nothing accepted is lost when D1 is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
 import { fromIncidentRow, syncStatements, toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
@@ -48,6 +49,8 @@ export function incidentObjectName(integrationId: string, eventId: string): stri
 }
 
 const DRAIN_BATCH = 100;
+/** When the alarm retries a drain that has not finished by then. */
+const DRAIN_SAFETY_MS = 10_000;
 const MAX_RETRY_MS = 60_000;
 
 export class IncidentObject extends DurableObject<Env> {
@@ -55,6 +58,8 @@ export class IncidentObject extends DurableObject<Env> {
   /** When the alarm is known to be set for; null when unknown or not set. */
   private alarmAt: number | null = null;
   private drainFailures = 0;
+  private draining: Promise<void> | null = null;
+  private drainWanted = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -110,15 +115,28 @@ export class IncidentObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    try {
-      await this.drainOutbox();
-      this.drainFailures = 0;
-    } catch (error) {
-      this.drainFailures += 1;
-      console.error(`incident outbox: D1 write failed (attempt ${this.drainFailures})`, error);
-    } finally {
-      await this.armAlarm();
-    }
+    await this.drain();
+  }
+
+  /** Drains the outbox until it is empty, coalescing changes that arrive meanwhile into batches. */
+  private drain(): Promise<void> {
+    this.drainWanted = true;
+    this.draining ??= (async () => {
+      try {
+        while (this.drainWanted) {
+          this.drainWanted = false;
+          await this.drainOutbox();
+        }
+        this.drainFailures = 0;
+      } catch (error) {
+        this.drainFailures += 1;
+        console.error(`incident outbox: D1 write failed (attempt ${this.drainFailures})`, error);
+      } finally {
+        this.draining = null;
+        await this.armAlarm();
+      }
+    })();
+    return this.draining;
   }
 
   private find(incidentId: string): Incident | null {
@@ -160,7 +178,9 @@ export class IncidentObject extends DurableObject<Env> {
     if (this.latest === null || this.latest.id === incident.id || incident.createdAt >= this.latest.createdAt) {
       this.latest = incident;
     }
+    // The alarm first, so that a drain is due even if this object goes away before it runs.
     void this.armAlarm();
+    void this.drain();
     return outcome;
   }
 
@@ -201,10 +221,20 @@ export class IncidentObject extends DurableObject<Env> {
     return outbox || sql.exec('SELECT 1 FROM incidents WHERE synced_revision < revision LIMIT 1').toArray().length > 0;
   }
 
-  /** Sets the alarm to the earliest due moment: now for a backlog, later after failed drains. */
+  /**
+   * Sets the alarm to the earliest due moment: a backstop for a pending drain (sooner after failed
+   * ones), or none.
+   */
   private async armAlarm(): Promise<void> {
-    if (!this.hasBacklog()) return;
-    const due = Date.now() + (this.drainFailures === 0 ? 0 : Math.min(1000 * 2 ** this.drainFailures, MAX_RETRY_MS));
+    if (!this.hasBacklog()) {
+      if (this.alarmAt !== null) {
+        this.alarmAt = null;
+        await this.ctx.storage.deleteAlarm();
+      }
+      return;
+    }
+    const delay = this.drainFailures === 0 ? DRAIN_SAFETY_MS : Math.min(1000 * 2 ** this.drainFailures, MAX_RETRY_MS);
+    const due = Date.now() + delay;
     if (this.alarmAt !== null && this.alarmAt <= due) return;
     this.alarmAt = due;
     await this.ctx.storage.setAlarm(due);

@@ -257,7 +257,15 @@ describe('restrictions', () => {
   it('cuts a shift where a window ends and the next member starts inside the next window', () => {
     const business = schedule({
       time_zone: 'UTC',
-      layers: [{ name: 'Day', start: '2026-11-02T12:00', rotation: { type: 'daily' }, members: ['a', 'b'], restrictions: [{ days: ['mon', 'tue'], from: '09:00', to: '17:00' }] }],
+      layers: [
+        {
+          name: 'Day',
+          start: '2026-11-02T12:00',
+          rotation: { type: 'daily' },
+          members: ['a', 'b'],
+          restrictions: [{ days: ['mon', 'tue'], from: '09:00', to: '17:00' }],
+        },
+      ],
     });
     expect(timeline(shiftsBetween(business, at('2026-11-02T00:00Z'), at('2026-11-04T00:00Z')))).toEqual([
       'a 2026-11-02T12:00:00.000Z → 2026-11-02T17:00:00.000Z',
@@ -399,11 +407,12 @@ describe('several layers', () => {
   });
 
   it('computes four weeks of three restricted layers quickly', () => {
+    const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
     const busy = schedule({
       time_zone: 'America/New_York',
       layers: [
-        { name: 'Day', start: '2026-01-05T09:00', rotation: { type: 'daily' }, members: ['a', 'b', 'c'], restrictions: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] },
-        { name: 'Night', start: '2026-01-05T17:00', rotation: { type: 'weekly' }, members: ['d', 'e'], restrictions: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '17:00', to: '09:00' }] },
+        { name: 'Day', start: '2026-01-05T09:00', rotation: { type: 'daily' }, members: ['a', 'b', 'c'], restrictions: [{ days: weekdays, from: '09:00', to: '17:00' }] },
+        { name: 'Night', start: '2026-01-05T17:00', rotation: { type: 'weekly' }, members: ['d', 'e'], restrictions: [{ days: weekdays, from: '17:00', to: '09:00' }] },
         { name: 'Backup', start: '2026-01-05T00:00', rotation: { type: 'custom', hours: 12 }, members: ['f', 'g', 'h'] },
       ],
       overrides: [{ user: 'x', replaces: 'a', start: '2026-03-02T00:00', end: '2026-03-04T00:00' }],

@@ -74,7 +74,9 @@ export const scheduleSchema = z
     const names = new Set<string>();
     schedule.layers.forEach((layer, i) => {
       // Shifts name their layer, so two layers may not share a name.
-      if (names.has(layer.name)) ctx.addIssue({ code: 'custom', path: ['layers', i, 'name'], message: `duplicate layer ${layer.name}` });
+      if (names.has(layer.name)) {
+        ctx.addIssue({ code: 'custom', path: ['layers', i, 'name'], message: `duplicate layer ${layer.name}` });
+      }
       names.add(layer.name);
     });
     // Local and absolute times, or local ones around a DST gap, compare only once resolved in the zone.
@@ -160,11 +162,13 @@ function wallClockAt(ms: number, zone: string): Temporal.PlainDateTime {
 
 /** A config date-time as it reads on the schedule's wall clock (kept as written even in a DST gap). */
 function wallClock(dateTime: string, zone: string): Temporal.PlainDateTime {
-  return isLocal(dateTime) ? Temporal.PlainDateTime.from(dateTime) : wallClockAt(Temporal.Instant.from(dateTime).epochMilliseconds, zone);
+  if (isLocal(dateTime)) return Temporal.PlainDateTime.from(dateTime);
+  return wallClockAt(Temporal.Instant.from(dateTime).epochMilliseconds, zone);
 }
 
 function toInstant(dateTime: string, zone: string): number {
-  return isLocal(dateTime) ? resolve(Temporal.PlainDateTime.from(dateTime), zone) : Temporal.Instant.from(dateTime).epochMilliseconds;
+  if (isLocal(dateTime)) return resolve(Temporal.PlainDateTime.from(dateTime), zone);
+  return Temporal.Instant.from(dateTime).epochMilliseconds;
 }
 
 /** When a layer's handoffs happen: handoff k starts shift k. */
@@ -181,7 +185,7 @@ function handoffs(layer: Layer, zone: string): Handoffs {
   if (rotation.type === 'custom') {
     // Elapsed hours, so across a DST change the handoff moves on the wall clock.
     const period = rotation.hours * HOUR;
-    return { start, at: (k) => start + k * period, estimate: (t) => Math.floor((t - start) / period) };
+    return { start, at: (k) => start + Math.round(k * period), estimate: (t) => Math.floor((t - start) / period) };
   }
   // Daily and weekly handoffs keep the start's wall-clock time, found afresh on each day, so a shift
   // across a DST change lasts 23 or 25 hours and a start inside a gap is still that time on later days.
@@ -210,7 +214,9 @@ export function rotationShifts(layer: Layer, zone: string, from: Date, to: Date)
   for (let k = start < to.getTime() ? shiftIndexAt(clock, start) : 0; start < to.getTime(); k++) {
     const end = Math.min(clock.at(k + 1), to.getTime());
     // Zero-length only where a zone skips a whole day; that member's turn simply has no time.
-    if (end > start) shifts.push({ user: layer.members[k % layer.members.length]!, index: k, start: new Date(start), end: new Date(end) });
+    if (end > start) {
+      shifts.push({ user: layer.members[k % layer.members.length]!, index: k, start: new Date(start), end: new Date(end) });
+    }
     start = Math.max(start, end);
   }
   return shifts;
@@ -221,11 +227,16 @@ export function restrictionWindows(layer: Layer, zone: string, from: Date, to: D
   if (from >= to) return [];
   if (layer.restrictions.length === 0) return [{ start: from, end: to }];
   const windows: Interval[] = [];
-  const restrictions = layer.restrictions.map((r) => ({ days: r.days, from: Temporal.PlainTime.from(r.from), to: Temporal.PlainTime.from(r.to) }));
-  const last = wallClockAt(to.getTime(), zone).toPlainDate();
+  const restrictions = layer.restrictions.map((r) => ({
+    days: r.days,
+    from: Temporal.PlainTime.from(r.from),
+    to: Temporal.PlainTime.from(r.to),
+  }));
   // A window runs at most into the next day (a little further if its end falls in a gap), so a window
   // opened two days before `from` is the earliest that can reach it.
-  for (let day = wallClockAt(from.getTime(), zone).toPlainDate().subtract({ days: 2 }); Temporal.PlainDate.compare(day, last) <= 0; day = day.add({ days: 1 })) {
+  const first = wallClockAt(from.getTime(), zone).toPlainDate().subtract({ days: 2 });
+  const last = wallClockAt(to.getTime(), zone).toPlainDate();
+  for (let day = first; Temporal.PlainDate.compare(day, last) <= 0; day = day.add({ days: 1 })) {
     for (const restriction of restrictions) {
       if (!restriction.days.includes(weekdays[day.dayOfWeek - 1]!)) continue;
       const window = clip(windowOn(day, restriction.from, restriction.to, zone), from, to);
@@ -238,7 +249,10 @@ export function restrictionWindows(layer: Layer, zone: string, from: Date, to: D
 function windowOn(day: Temporal.PlainDate, from: Temporal.PlainTime, to: Temporal.PlainTime, zone: string): Interval {
   // A `to` at or before `from` ends the next morning; equal ones make a whole day.
   const endDay = Temporal.PlainTime.compare(to, from) > 0 ? day : day.add({ days: 1 });
-  return { start: new Date(resolve(day.toPlainDateTime(from), zone)), end: new Date(resolve(endDay.toPlainDateTime(to), zone)) };
+  return {
+    start: new Date(resolve(day.toPlainDateTime(from), zone)),
+    end: new Date(resolve(endDay.toPlainDateTime(to), zone)),
+  };
 }
 
 /** The parts of rotation shifts that fall inside the windows (both sorted, the windows disjoint). */
@@ -257,20 +271,17 @@ export function restrict(shifts: RotationShift[], windows: Interval[]): Rotation
 
 /** One layer's on-call shifts over [from, to): its rotation cut to its restriction windows. */
 export function layerShifts(layer: Layer, zone: string, from: Date, to: Date): Shift[] {
-  return restrict(rotationShifts(layer, zone, from, to), restrictionWindows(layer, zone, from, to)).map(({ user, start, end }) => ({
-    user,
-    start,
-    end,
-    layer: layer.name,
-  }));
+  const pieces = restrict(rotationShifts(layer, zone, from, to), restrictionWindows(layer, zone, from, to));
+  return pieces.map(({ user, start, end }) => ({ user, start, end, layer: layer.name }));
 }
 
 /** Applies the overrides in the order listed, so where they overlap a later one wins. */
 export function applyOverrides(shifts: Shift[], overrides: Override[], zone: string, from: Date, to: Date): Shift[] {
   return overrides.reduce((current, override) => {
+    const { user, replaces } = override;
     const range = clip({ start: new Date(toInstant(override.start, zone)), end: new Date(toInstant(override.end, zone)) }, from, to);
     if (!range) return current;
-    return override.replaces === undefined ? takeOver(current, range, override.user) : standIn(current, range, override.replaces, override.user);
+    return replaces === undefined ? takeOver(current, range, user) : standIn(current, range, replaces, user);
   }, shifts);
 }
 
@@ -303,12 +314,15 @@ export function shiftsBetween(schedule: Schedule, from: Date, to: Date): Shift[]
 
 function mergeShifts(shifts: Shift[], schedule: Schedule): Shift[] {
   // A whole-schedule override has no layer; it sorts after the layers (it never shares a start with them).
-  const order = (layer: string | null) => (layer === null ? schedule.layers.length : schedule.layers.findIndex((l) => l.name === layer));
+  const order = (layer: string | null) =>
+    layer === null ? schedule.layers.length : schedule.layers.findIndex((l) => l.name === layer);
   const sorted = shifts.toSorted((a, b) => order(a.layer) - order(b.layer) || a.start.getTime() - b.start.getTime());
   const merged: Shift[] = [];
   for (const shift of sorted) {
     const previous = merged.at(-1);
-    if (previous && previous.layer === shift.layer && previous.user === shift.user && previous.end.getTime() === shift.start.getTime()) {
+    const continues =
+      previous !== undefined && previous.layer === shift.layer && previous.user === shift.user && +previous.end === +shift.start;
+    if (continues) {
       previous.end = shift.end;
     } else {
       merged.push({ ...shift });
@@ -347,7 +361,8 @@ export function nextShift(schedule: Schedule, user: string, after: Date): Shift 
   for (let from = after.getTime(); from < limit; from += SEARCH_STEP) {
     const to = Math.min(from + SEARCH_STEP, limit);
     // Starting a millisecond early tells a shift that starts at `from` from one that runs through it.
-    const shift = shiftsBetween(schedule, new Date(from - 1), new Date(to)).find((s) => s.user === user && s.start.getTime() >= from);
+    const shifts = shiftsBetween(schedule, new Date(from - 1), new Date(to));
+    const shift = shifts.find((s) => s.user === user && s.start.getTime() >= from);
     if (shift) return shift.end.getTime() < to ? shift : { ...shift, end: endOf(schedule, shift, limit) };
   }
   return null;

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { HttpError, validate } from '../../http';
+import { forgetIntegrations } from '../../ingest/integration-cache';
 import { configDocumentSchema, type ConfigDocument } from './document';
 import { inconsistencies, isEmpty, planConfig, summarize, type ChangeSummary } from './plan';
 import { applyPlan, loadConfig } from './store';
@@ -17,7 +18,10 @@ export async function applyConfig(d1: D1Database, doc: ConfigDocument, now: Date
     throw new HttpError(400, 'invalid_configuration', `invalid configuration: ${errors.map((e) => e.field).join(', ')}`, errors);
   }
   const plan = planConfig(stored.config, doc);
-  if (!isEmpty(plan)) await applyPlan(d1, plan, stored.ids, now);
+  if (!isEmpty(plan)) {
+    await applyPlan(d1, plan, stored.ids, now);
+    forgetIntegrations();
+  }
   return { changed: !isEmpty(plan), changes: summarize(plan) };
 }
 
