@@ -19,6 +19,17 @@ CREATE TABLE `api_tokens` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `api_tokens_hash` ON `api_tokens` (`token_hash`);--> statement-breakpoint
+CREATE TABLE `escalation_policies` (
+	`id` text PRIMARY KEY NOT NULL,
+	`handle` text NOT NULL,
+	`name` text NOT NULL,
+	`definition` text NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL,
+	`deleted_at` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `escalation_policies_handle` ON `escalation_policies` (`handle`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE TABLE `incidents` (
 	`id` text PRIMARY KEY NOT NULL,
 	`number` integer NOT NULL,
@@ -49,27 +60,69 @@ CREATE TABLE `integrations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`handle` text NOT NULL,
 	`name` text NOT NULL,
-	`type` text NOT NULL,
-	`key` text NOT NULL,
-	`service_id` text NOT NULL,
+	`definition` text NOT NULL,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
-	`deleted_at` text
+	`deleted_at` text,
+	`type` text NOT NULL,
+	`key` text NOT NULL,
+	`service_id` text NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `integrations_handle` ON `integrations` (`handle`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX `integrations_key` ON `integrations` (`key`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE TABLE `notifications` (
+	`id` text PRIMARY KEY NOT NULL,
+	`incident_id` text NOT NULL,
+	`incident_number` integer NOT NULL,
+	`user` text NOT NULL,
+	`contact_method` text NOT NULL,
+	`channel` text NOT NULL,
+	`address` text,
+	`attempt` integer NOT NULL,
+	`status` text NOT NULL,
+	`detail` text,
+	`due_at` text NOT NULL,
+	`processed_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `notifications_incident` ON `notifications` (`incident_id`,`due_at`);--> statement-breakpoint
+CREATE INDEX `notifications_user` ON `notifications` (`user`,`due_at`);--> statement-breakpoint
+CREATE TABLE `schedules` (
+	`id` text PRIMARY KEY NOT NULL,
+	`handle` text NOT NULL,
+	`name` text NOT NULL,
+	`definition` text NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL,
+	`deleted_at` text,
+	`calendar_secret` text NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `schedules_handle` ON `schedules` (`handle`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX `schedules_calendar` ON `schedules` (`calendar_secret`);--> statement-breakpoint
 CREATE TABLE `services` (
 	`id` text PRIMARY KEY NOT NULL,
 	`handle` text NOT NULL,
 	`name` text NOT NULL,
-	`description` text,
+	`definition` text NOT NULL,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
 	`deleted_at` text
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `services_handle` ON `services` (`handle`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE TABLE `teams` (
+	`id` text PRIMARY KEY NOT NULL,
+	`handle` text NOT NULL,
+	`name` text NOT NULL,
+	`definition` text NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL,
+	`deleted_at` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `teams_handle` ON `teams` (`handle`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE TABLE `timeline_entries` (
 	`id` text PRIMARY KEY NOT NULL,
 	`incident_id` text NOT NULL,
@@ -86,11 +139,13 @@ CREATE TABLE `users` (
 	`id` text PRIMARY KEY NOT NULL,
 	`handle` text NOT NULL,
 	`name` text NOT NULL,
-	`email` text,
-	`role` text NOT NULL,
+	`definition` text NOT NULL,
 	`created_at` text NOT NULL,
 	`updated_at` text NOT NULL,
-	`deleted_at` text
+	`deleted_at` text,
+	`role` text NOT NULL,
+	`calendar_secret` text NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `users_handle` ON `users` (`handle`) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX `users_handle` ON `users` (`handle`) WHERE deleted_at IS NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX `users_calendar` ON `users` (`calendar_secret`);

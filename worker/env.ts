@@ -1,10 +1,12 @@
 import type { IncidentObject } from './incident/object';
 import type { SequenceObject } from './incident/sequence';
+import type { NotificationJob } from './notify/job';
 
 export interface Env {
   DB: D1Database;
   INCIDENTS: DurableObjectNamespace<IncidentObject>;
   SEQUENCES: DurableObjectNamespace<SequenceObject>;
+  NOTIFICATIONS: Queue<NotificationJob>;
   /** The console's Worker; absent where only the API runs. */
   WEB?: Fetcher;
   /** When set, a bearer token with this value acts as the built-in owner account. */

@@ -4,16 +4,20 @@ import { apiRoutes } from './api/app';
 import type { Env } from './env';
 import { errorResponse, HttpError } from './http';
 import { ingestRoutes } from './ingest/routes';
+import { consumeNotifications } from './notify/consumer';
+import { calendarRoutes } from './api/schedules';
 
 export { IncidentObject } from './incident/object';
 export { SequenceObject } from './incident/sequence';
 
 export const app = new Hono<{ Bindings: Env }>()
   .route('/', ingestRoutes)
+  .route('/', calendarRoutes)
   .route('/api/v1', apiRoutes)
   .notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    if (c.env.WEB && !path.startsWith('/api/') && !path.startsWith('/integration/')) return c.env.WEB.fetch(c.req.raw);
+    const ours = ['/api/', '/integration/', '/calendar/'].some((prefix) => path.startsWith(prefix));
+    if (c.env.WEB && !ours) return c.env.WEB.fetch(c.req.raw);
     return errorResponse(c, new HttpError(404, 'not_found', `no route for ${c.req.method} ${path}`));
   })
   .onError((error, c) => {
@@ -29,4 +33,5 @@ export const app = new Hono<{ Bindings: Env }>()
 
 export default {
   fetch: app.fetch,
+  queue: (batch, env) => consumeNotifications(batch, env),
 } satisfies ExportedHandler<Env>;

@@ -4,6 +4,7 @@ import { authenticate, type ApiEnv } from './auth';
 import { configRoutes } from './config/routes';
 import { incidentRoutes } from './incidents';
 import { openApiDocument } from './openapi';
+import { scheduleRoutes } from './schedules';
 import { serviceRoutes } from './services';
 import { tokenRoutes } from './tokens';
 
@@ -13,4 +14,5 @@ export const apiRoutes = new Hono<ApiEnv>()
   .route('/', incidentRoutes)
   .route('/', serviceRoutes)
   .route('/', tokenRoutes)
+  .route('/', scheduleRoutes)
   .route('/', configRoutes);

@@ -62,7 +62,7 @@ async function serviceJson(d1: D1Database, handle: string) {
     .where(and(eq(services.handle, handle), isNull(services.deletedAt)))
     .get();
   if (!s) throw new HttpError(404, 'not_found', `no service is named ${handle}`);
-  return { id: s.id, handle: s.handle, name: s.name, description: s.description, created_at: s.createdAt, updated_at: s.updatedAt };
+  return { ...s.definition, id: s.id, handle: s.handle, name: s.name, created_at: s.createdAt, updated_at: s.updatedAt };
 }
 
 async function integrationJson(d1: D1Database, handle: string, origin: string, showKey: boolean) {

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { AlertRecord, Incident, TimelineEntry } from '../incident/lifecycle';
+import type { NotificationJob } from '../notify/job';
 import { alerts, incidents, timelineEntries } from './schema';
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -18,7 +19,8 @@ export function fromIncidentRow(row: IncidentRow): Incident {
 
 export type OutboxRecord =
   | { kind: 'alert'; id: string; incidentId: string; alert: AlertRecord }
-  | { kind: 'timeline'; id: string; incidentId: string; entry: TimelineEntry };
+  | { kind: 'timeline'; id: string; incidentId: string; entry: TimelineEntry }
+  | { kind: 'job'; id: string; incidentId: string; job: NotificationJob };
 
 /** An outbox record with its place in the outbox, which orders an incident's timeline. */
 export type QueuedRecord = OutboxRecord & { seq: number };
@@ -49,8 +51,10 @@ export function syncStatements(
         setWhere: sql`excluded.revision > ${incidents.revision}`,
       }),
   );
-  const recordInserts = records.map((record) =>
-    record.kind === 'alert'
+  const recordInserts = records.flatMap((record) =>
+    record.kind === 'job'
+      ? []
+      : record.kind === 'alert'
       ? db
           .insert(alerts)
           .values({ id: record.id, incidentId: record.incidentId, ...record.alert })

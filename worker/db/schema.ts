@@ -2,27 +2,30 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-const timestamps = {
+// Every configuration table keeps the object as configured (`definition`, with handles) next to
+// the columns that queries need. Rows are soft-deleted so that history (incidents, timelines) keeps
+// its names; handles and keys are unique among live rows only.
+const live = sql`deleted_at IS NULL`;
+
+const configColumns = {
+  id: text('id').primaryKey(),
+  handle: text('handle').notNull(),
+  name: text('name').notNull(),
+  definition: text('definition', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
+  deletedAt: text('deleted_at'),
 };
-
-// Configuration rows are soft-deleted so that history (incidents, timelines) keeps its names;
-// handles and keys are unique among live rows only.
-const live = sql`deleted_at IS NULL`;
 
 export const users = sqliteTable(
   'users',
   {
-    id: text('id').primaryKey(),
-    handle: text('handle').notNull(),
-    name: text('name').notNull(),
-    email: text('email'),
+    ...configColumns,
     role: text('role', { enum: ['owner', 'admin', 'responder', 'observer'] }).notNull(),
-    ...timestamps,
-    deletedAt: text('deleted_at'),
+    /** The secret in the user's iCalendar feed URL. */
+    calendarSecret: text('calendar_secret').notNull(),
   },
-  (t) => [uniqueIndex('users_handle').on(t.handle).where(live)],
+  (t) => [uniqueIndex('users_handle').on(t.handle).where(live), uniqueIndex('users_calendar').on(t.calendarSecret)],
 );
 
 export const apiTokens = sqliteTable(
@@ -38,30 +41,33 @@ export const apiTokens = sqliteTable(
   (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash)],
 );
 
-export const services = sqliteTable(
-  'services',
+export const teams = sqliteTable('teams', { ...configColumns }, (t) => [uniqueIndex('teams_handle').on(t.handle).where(live)]);
+
+export const schedules = sqliteTable(
+  'schedules',
   {
-    id: text('id').primaryKey(),
-    handle: text('handle').notNull(),
-    name: text('name').notNull(),
-    description: text('description'),
-    ...timestamps,
-    deletedAt: text('deleted_at'),
+    ...configColumns,
+    /** The secret in the schedule's iCalendar feed URL. */
+    calendarSecret: text('calendar_secret').notNull(),
   },
-  (t) => [uniqueIndex('services_handle').on(t.handle).where(live)],
+  (t) => [uniqueIndex('schedules_handle').on(t.handle).where(live), uniqueIndex('schedules_calendar').on(t.calendarSecret)],
 );
+
+export const escalationPolicies = sqliteTable('escalation_policies', { ...configColumns }, (t) => [
+  uniqueIndex('escalation_policies_handle').on(t.handle).where(live),
+]);
+
+export const services = sqliteTable('services', { ...configColumns }, (t) => [
+  uniqueIndex('services_handle').on(t.handle).where(live),
+]);
 
 export const integrations = sqliteTable(
   'integrations',
   {
-    id: text('id').primaryKey(),
-    handle: text('handle').notNull(),
-    name: text('name').notNull(),
+    ...configColumns,
     type: text('type').notNull(),
     key: text('key').notNull(),
     serviceId: text('service_id').notNull(),
-    ...timestamps,
-    deletedAt: text('deleted_at'),
   },
   (t) => [
     uniqueIndex('integrations_handle').on(t.handle).where(live),
@@ -128,4 +134,27 @@ export const timelineEntries = sqliteTable(
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   },
   (t) => [index('timeline_incident').on(t.incidentId, t.seq)],
+);
+
+/**
+ * Every page the escalation sends, as the notification queue's consumer records it. Until real
+ * providers deliver them, this is the local outbox; `id` is the page's idempotency key.
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id').notNull(),
+    incidentNumber: integer('incident_number').notNull(),
+    user: text('user').notNull(),
+    contactMethod: text('contact_method').notNull(),
+    channel: text('channel').notNull(),
+    address: text('address'),
+    attempt: integer('attempt').notNull(),
+    status: text('status', { enum: ['recorded', 'cancelled'] }).notNull(),
+    detail: text('detail'),
+    dueAt: text('due_at').notNull(),
+    processedAt: text('processed_at').notNull(),
+  },
+  (t) => [index('notifications_incident').on(t.incidentId, t.dueAt), index('notifications_user').on(t.user, t.dueAt)],
 );

@@ -27,7 +27,21 @@ export interface Incident {
   details: Record<string, unknown>;
 }
 
-export type TimelineType = 'created' | 'alert_joined' | 'acknowledged' | 'resolved' | 'comment';
+export type TimelineType =
+  | 'created'
+  | 'alert_joined'
+  | 'acknowledged'
+  | 'resolved'
+  | 'comment'
+  | 'reassigned'
+  | 'not_paged'
+  | 'escalated'
+  | 'step_skipped'
+  | 'cannot_reach'
+  | 'notified'
+  | 'final_notification'
+  | 'escalation_exhausted'
+  | 'acknowledgement_timed_out';
 
 export interface TimelineEntry {
   type: TimelineType;

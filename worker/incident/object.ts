@@ -1,12 +1,15 @@
 // One Durable Object per (integration, event_id): it serializes dedup and the incident's lifecycle,
-// holds the truth of its incidents, and copies every change to D1 through an outbox. The outbox is
-// drained right after each change, off the request path; an alarm set with the change retries the
-// drain if that fails or the object goes away, so nothing accepted is lost when D1 is slow or failing.
+// holds the truth of its incidents, and drives their escalation with timers on its one alarm.
+// Every change is stored with its outbox records (D1 rows, notification jobs) in one transaction;
+// the outbox is drained right after, off the request path, and the alarm retries what failed, so
+// nothing accepted is lost when D1 or the queue is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
-import { fromIncidentRow, syncStatements, toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
+import { loadConfig } from '../api/config/store';
+import { syncStatements, toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
 import type { Env } from '../env';
 import type { AlertEvent } from '../ingest/event';
+import type { NotificationJob } from '../notify/job';
 import {
   acknowledge,
   applyEvent,
@@ -15,9 +18,26 @@ import {
   openIncident,
   resolve,
   type Actor,
+  type AlertRecord,
   type Incident,
   type Outcome,
+  type TimelineEntry,
 } from './lifecycle';
+import {
+  acknowledgementTimedOut,
+  afterStatusChange,
+  directoryOf,
+  escalationFor,
+  fireEscalation,
+  merge,
+  none,
+  reassign,
+  sendPage,
+  startEscalation,
+  type Effects,
+  type Escalation,
+  type Timer,
+} from './paging';
 import { nextIncidentNumber } from './sequence';
 
 export interface IncidentTarget {
@@ -35,10 +55,11 @@ export interface IngestResult {
 export type IncidentCommand =
   | { type: 'acknowledge' }
   | { type: 'resolve' }
-  | { type: 'comment'; text: string };
+  | { type: 'comment'; text: string }
+  | { type: 'reassign'; escalation: Escalation; label: string };
 
 export interface CommandResult {
-  action: 'acknowledged' | 'resolved' | 'commented' | 'ignored';
+  action: 'acknowledged' | 'resolved' | 'commented' | 'reassigned' | 'ignored';
   incident: Incident;
   message?: string;
 }
@@ -48,27 +69,43 @@ export function incidentObjectName(integrationId: string, eventId: string): stri
   return `${integrationId}:${eventId}`;
 }
 
+/** Everything one change stores at once. */
+interface Commit {
+  incident: Incident;
+  timeline: TimelineEntry[];
+  alert: AlertRecord | null;
+  effects: Effects;
+  /** The timer this change fired, deleted with it so that a retried alarm does not fire it again. */
+  fired?: string;
+}
+
 const DRAIN_BATCH = 100;
 /** When the alarm retries a drain that has not finished by then. */
 const DRAIN_SAFETY_MS = 10_000;
 const MAX_RETRY_MS = 60_000;
+const backoff = (failures: number) => Math.min(1000 * 2 ** failures, MAX_RETRY_MS);
 
 export class IncidentObject extends DurableObject<Env> {
   private latest: Incident | null;
   /** When the alarm is known to be set for; null when unknown or not set. */
   private alarmAt: number | null = null;
   private drainFailures = 0;
+  private timerFailures = 0;
   private draining: Promise<void> | null = null;
   private drainWanted = false;
+  private firing: Promise<void> | null = null;
+  private firingWanted = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS incidents (
-      id TEXT PRIMARY KEY, created_at TEXT NOT NULL, state TEXT NOT NULL,
-      revision INTEGER NOT NULL, synced_revision INTEGER NOT NULL DEFAULT 0)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL)`);
+        id TEXT PRIMARY KEY, created_at TEXT NOT NULL, state TEXT NOT NULL,
+        revision INTEGER NOT NULL, synced_revision INTEGER NOT NULL DEFAULT 0, escalation TEXT);
+      CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS timers (
+        id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, due INTEGER NOT NULL, kind TEXT NOT NULL, timer TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS timers_due ON timers (due)`);
     const row = sql
       .exec<{ state: string }>('SELECT state FROM incidents ORDER BY created_at DESC, rowid DESC LIMIT 1')
       .toArray()[0];
@@ -97,6 +134,15 @@ export class IncidentObject extends DurableObject<Env> {
     const incident = this.find(incidentId);
     if (incident === null) return null;
     const now = new Date();
+    if (command.type === 'reassign') {
+      if (incident.status === 'resolved') {
+        return { action: 'ignored', message: `incident #${incident.number} is resolved`, incident };
+      }
+      const effects = reassign(incident, this.escalationOf(incident.id), command.escalation, actor, command.label, now);
+      const changed = effects.incident ?? incident;
+      this.commit({ incident: changed, timeline: [], alert: null, effects });
+      return { action: 'reassigned', incident: changed };
+    }
     const outcome =
       command.type === 'acknowledge'
         ? acknowledge(incident, actor, now)
@@ -115,7 +161,160 @@ export class IncidentObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    await this.drain();
+    await Promise.all([this.drain(), this.fireTimers()]);
+  }
+
+  private find(incidentId: string): Incident | null {
+    if (this.latest?.id === incidentId) return this.latest;
+    const row = this.ctx.storage.sql
+      .exec<{ state: string }>('SELECT state FROM incidents WHERE id = ?', incidentId)
+      .toArray()[0];
+    return row ? (JSON.parse(row.state) as Incident) : null;
+  }
+
+  private escalationOf(incidentId: string): Escalation | null {
+    const row = this.ctx.storage.sql
+      .exec<{ escalation: string | null }>('SELECT escalation FROM incidents WHERE id = ?', incidentId)
+      .toArray()[0];
+    return row?.escalation ? (JSON.parse(row.escalation) as Escalation) : null;
+  }
+
+  private ingestResult(outcome: Outcome): IngestResult {
+    if (outcome.action === 'ignored') {
+      return { action: 'ignored', incident: this.latest, message: outcome.message };
+    }
+    if (outcome.action === 'commented') throw new Error('unreachable');
+    return { action: outcome.action, incident: outcome.incident };
+  }
+
+  /** Stores a lifecycle change with what it does to paging: a new incident starts escalating. */
+  private record(outcome: Outcome): Outcome {
+    if (outcome.action === 'ignored') return outcome;
+    const { incident, timeline, alert } = outcome;
+    const now = new Date();
+    const effects =
+      outcome.action === 'created'
+        ? { ...none(), timers: [{ id: `start:${incident.id}`, due: now.getTime(), kind: 'start' } satisfies Timer] }
+        : outcome.action === 'acknowledged' || outcome.action === 'resolved'
+          ? afterStatusChange(incident, this.escalationOf(incident.id), now)
+          : none();
+    this.commit({ incident, timeline, alert, effects });
+    return outcome;
+  }
+
+  private commit({ incident: base, timeline, alert, effects, fired }: Commit): void {
+    const incident = effects.incident ?? base;
+    const sql = this.ctx.storage.sql;
+    const enqueue = (record: OutboxRecord) => sql.exec('INSERT INTO outbox (record) VALUES (?)', JSON.stringify(record));
+    this.ctx.storage.transactionSync(() => {
+      sql.exec(
+        `INSERT INTO incidents (id, created_at, state, revision) VALUES (?, ?, ?, 1)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, revision = revision + 1`,
+        incident.id,
+        incident.createdAt,
+        JSON.stringify(incident),
+      );
+      if (effects.escalation) {
+        sql.exec('UPDATE incidents SET escalation = ? WHERE id = ?', JSON.stringify(effects.escalation), incident.id);
+      }
+      if (alert) enqueue({ kind: 'alert', id: crypto.randomUUID(), incidentId: incident.id, alert });
+      for (const entry of [...timeline, ...effects.timeline]) {
+        enqueue({ kind: 'timeline', id: crypto.randomUUID(), incidentId: incident.id, entry });
+      }
+      for (const job of effects.jobs) enqueue({ kind: 'job', id: job.id, incidentId: incident.id, job });
+      if (fired) sql.exec('DELETE FROM timers WHERE id = ?', fired);
+      for (const kind of effects.cancel) {
+        sql.exec('DELETE FROM timers WHERE incident_id = ? AND kind = ?', incident.id, kind);
+      }
+      for (const timer of effects.timers) {
+        sql.exec(
+          'INSERT OR REPLACE INTO timers (id, incident_id, due, kind, timer) VALUES (?, ?, ?, ?, ?)',
+          timer.id,
+          incident.id,
+          timer.due,
+          timer.kind,
+          JSON.stringify(timer),
+        );
+      }
+    });
+    if (this.latest === null || this.latest.id === incident.id || incident.createdAt >= this.latest.createdAt) {
+      this.latest = incident;
+    }
+    // The alarm first, so that the work is due even if this object goes away before it runs.
+    void this.armAlarm();
+    void this.drain();
+    if (effects.timers.some((t) => t.due <= Date.now())) void this.fireTimers();
+  }
+
+  /** Fires every due timer, one at a time, until none is due. */
+  private fireTimers(): Promise<void> {
+    this.firingWanted = true;
+    this.firing ??= (async () => {
+      try {
+        while (this.firingWanted) {
+          this.firingWanted = false;
+          while (await this.fireNextTimer());
+        }
+        this.timerFailures = 0;
+      } catch (error) {
+        this.timerFailures += 1;
+        console.error(`incident timers: failed (attempt ${this.timerFailures})`, error);
+      } finally {
+        this.firing = null;
+        await this.armAlarm();
+      }
+    })();
+    return this.firing;
+  }
+
+  /** Fires the earliest due timer; false when none is due. */
+  private async fireNextTimer(): Promise<boolean> {
+    const sql = this.ctx.storage.sql;
+    const row = sql
+      .exec<{ timer: string }>('SELECT timer FROM timers WHERE due <= ? ORDER BY due, id LIMIT 1', Date.now())
+      .toArray()[0];
+    if (!row) return false;
+    const timer = JSON.parse(row.timer) as Timer;
+    const needsConfig = timer.kind === 'start' || timer.kind === 'escalate';
+    const stored = needsConfig ? await loadConfig(this.env.DB) : null;
+    // Other events ran while the configuration loaded: an acknowledgement may have cancelled this timer.
+    const incidentId = sql.exec<{ incident_id: string }>('SELECT incident_id FROM timers WHERE id = ?', timer.id).toArray()[0]
+      ?.incident_id;
+    const incident = incidentId === undefined ? null : this.find(incidentId);
+    if (incident === null) return true;
+    const now = new Date();
+    const escalation = this.escalationOf(incident.id);
+    let effects = none();
+    let timeline: TimelineEntry[] = [];
+    switch (timer.kind) {
+      case 'start': {
+        const serviceHandle = [...stored!.ids.services].find(([, id]) => id === incident.serviceId)?.[0];
+        const service = stored!.config.services.find((s) => s.id === serviceHandle);
+        const snapshot = escalationFor(service?.routing, stored!.config, service, 0);
+        effects = startEscalation(incident, snapshot, now);
+        effects.escalation = snapshot;
+        break;
+      }
+      case 'escalate':
+        if (escalation) effects = fireEscalation(incident, escalation, timer, directoryOf(stored!.config), now);
+        break;
+      case 'page':
+        if (escalation) effects = sendPage(incident, escalation, timer, now);
+        break;
+      case 'ack_timeout':
+        if (escalation) effects = acknowledgementTimedOut(incident, escalation, now);
+        break;
+      case 'auto_resolve': {
+        const outcome = resolve(incident, { type: 'system', id: null }, now, { reason: 'auto-resolve timeout' });
+        if (outcome.action === 'resolved') {
+          effects = merge(afterStatusChange(outcome.incident, escalation, now), { ...none(), incident: outcome.incident });
+          timeline = outcome.timeline;
+        }
+        break;
+      }
+    }
+    this.commit({ incident, timeline, alert: null, effects, fired: timer.id });
+    return true;
   }
 
   /** Drains the outbox until it is empty, coalescing changes that arrive meanwhile into batches. */
@@ -130,7 +329,7 @@ export class IncidentObject extends DurableObject<Env> {
         this.drainFailures = 0;
       } catch (error) {
         this.drainFailures += 1;
-        console.error(`incident outbox: D1 write failed (attempt ${this.drainFailures})`, error);
+        console.error(`incident outbox: drain failed (attempt ${this.drainFailures})`, error);
       } finally {
         this.draining = null;
         await this.armAlarm();
@@ -139,52 +338,7 @@ export class IncidentObject extends DurableObject<Env> {
     return this.draining;
   }
 
-  private find(incidentId: string): Incident | null {
-    if (this.latest?.id === incidentId) return this.latest;
-    const row = this.ctx.storage.sql
-      .exec<{ state: string }>('SELECT state FROM incidents WHERE id = ?', incidentId)
-      .toArray()[0];
-    return row ? (JSON.parse(row.state) as Incident) : null;
-  }
-
-  private ingestResult(outcome: Outcome): IngestResult {
-    if (outcome.action === 'ignored') {
-      return { action: 'ignored', incident: this.latest, message: outcome.message };
-    }
-    if (outcome.action === 'commented') throw new Error('unreachable');
-    return { action: outcome.action, incident: outcome.incident };
-  }
-
-  /** Stores a change and its outbox records in one transaction, then makes sure a drain is due. */
-  private record(outcome: Outcome): Outcome {
-    if (outcome.action === 'ignored') return outcome;
-    const { incident, timeline, alert } = outcome;
-    const sql = this.ctx.storage.sql;
-    this.ctx.storage.transactionSync(() => {
-      sql.exec(
-        `INSERT INTO incidents (id, created_at, state, revision) VALUES (?, ?, ?, 1)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, revision = revision + 1`,
-        incident.id,
-        incident.createdAt,
-        JSON.stringify(incident),
-      );
-      const enqueue = (record: OutboxRecord) =>
-        sql.exec('INSERT INTO outbox (record) VALUES (?)', JSON.stringify(record));
-      if (alert) enqueue({ kind: 'alert', id: crypto.randomUUID(), incidentId: incident.id, alert });
-      for (const entry of timeline) {
-        enqueue({ kind: 'timeline', id: crypto.randomUUID(), incidentId: incident.id, entry });
-      }
-    });
-    if (this.latest === null || this.latest.id === incident.id || incident.createdAt >= this.latest.createdAt) {
-      this.latest = incident;
-    }
-    // The alarm first, so that a drain is due even if this object goes away before it runs.
-    void this.armAlarm();
-    void this.drain();
-    return outcome;
-  }
-
-  /** Copies one batch of pending changes to D1; what is copied is then marked done. */
+  /** Copies one batch of pending changes to D1 and sends its notification jobs; then marks them done. */
   private async drainOutbox(): Promise<void> {
     const sql = this.ctx.storage.sql;
     const pending = sql
@@ -200,6 +354,9 @@ export class IncidentObject extends DurableObject<Env> {
     const db = drizzle(this.env.DB);
     const [first, ...rest] = syncStatements(db, rows, records);
     if (first) await db.batch([first, ...rest]);
+    // Jobs go after their timeline is in D1; a job sent twice is recorded once (its id is its key).
+    const jobs: NotificationJob[] = records.flatMap((r) => (r.kind === 'job' ? [r.job] : []));
+    if (jobs.length > 0) await this.env.NOTIFICATIONS.sendBatch(jobs.map((job) => ({ body: job })));
 
     const lastSeq = outbox.at(-1)?.seq ?? 0;
     this.ctx.storage.transactionSync(() => {
@@ -213,6 +370,7 @@ export class IncidentObject extends DurableObject<Env> {
         );
       }
     });
+    if (outbox.length === DRAIN_BATCH) this.drainWanted = true;
   }
 
   private hasBacklog(): boolean {
@@ -221,22 +379,32 @@ export class IncidentObject extends DurableObject<Env> {
     return outbox || sql.exec('SELECT 1 FROM incidents WHERE synced_revision < revision LIMIT 1').toArray().length > 0;
   }
 
+  private nextTimerDue(): number | null {
+    const row = this.ctx.storage.sql.exec<{ due: number }>('SELECT due FROM timers ORDER BY due LIMIT 1').toArray()[0];
+    return row ? row.due : null;
+  }
+
   /**
-   * Sets the alarm to the earliest due moment: a backstop for a pending drain (sooner after failed
-   * ones), or none.
+   * Sets the one alarm to the earliest due moment: the next timer (later after failures), and a
+   * backstop for a pending drain (sooner after failed ones); or none.
    */
   private async armAlarm(): Promise<void> {
-    if (!this.hasBacklog()) {
+    const now = Date.now();
+    const candidates: number[] = [];
+    if (this.hasBacklog()) candidates.push(now + (this.drainFailures === 0 ? DRAIN_SAFETY_MS : backoff(this.drainFailures)));
+    const timerDue = this.nextTimerDue();
+    if (timerDue !== null) candidates.push(this.timerFailures === 0 ? timerDue : Math.max(timerDue, now + backoff(this.timerFailures)));
+    if (candidates.length === 0) {
       if (this.alarmAt !== null) {
         this.alarmAt = null;
         await this.ctx.storage.deleteAlarm();
       }
       return;
     }
-    const delay = this.drainFailures === 0 ? DRAIN_SAFETY_MS : Math.min(1000 * 2 ** this.drainFailures, MAX_RETRY_MS);
-    const due = Date.now() + delay;
-    if (this.alarmAt !== null && this.alarmAt <= due) return;
+    const due = Math.min(...candidates);
+    if (this.alarmAt === due) return;
     this.alarmAt = due;
     await this.ctx.storage.setAlarm(due);
   }
 }
+

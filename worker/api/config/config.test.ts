@@ -21,6 +21,9 @@ describe('configuration as code', () => {
       changed: true,
       changes: {
         users: { created: [], updated: [], deleted: [] },
+        teams: { created: [], updated: [], deleted: [] },
+        schedules: { created: [], updated: [], deleted: [] },
+        escalation_policies: { created: [], updated: [], deleted: [] },
         services: { created: ['web'], updated: [], deleted: [] },
         integrations: { created: ['std'], updated: [], deleted: [] },
       },
@@ -34,7 +37,7 @@ describe('configuration as code', () => {
   it('exports what was applied, and the export round-trips', async () => {
     await api('PUT', '/config', yamlDocument);
     const exported = await api('GET', '/config');
-    expect(exported.body.services).toEqual([{ id: 'web', name: 'Web Frontend' }]);
+    expect(exported.body.services).toEqual([{ id: 'web', name: 'Web Frontend', routing: { no_one: true } }]);
     expect(exported.body.integrations).toEqual([
       { id: 'std', name: 'Standard API', type: 'standard', key: '5f0c1d2e3a4b5c6d', service: 'web' },
     ]);

@@ -1,7 +1,10 @@
 // The configuration document (config as code): every object named by a stable handle. A section
 // that is present is the whole truth for its kind; a section left out leaves that kind untouched.
 import { z } from 'zod';
+import { escalationPolicySchema } from '../../escalation/policy';
 import { integrationTypes } from '../../ingest/adapter';
+import { scheduleSchema, timeZoneSchema } from '../../schedule/schedule';
+import { contactMethodSchema, notificationRuleSchema } from '../../users/contact';
 
 export const handleSchema = z
   .string()
@@ -12,21 +15,56 @@ export const integrationKeySchema = z
   .regex(/^[A-Za-z0-9._~-]{16,128}$/, 'a key is 16–128 characters from A–Z a–z 0–9 . _ ~ -');
 
 export const roleSchema = z.enum(['owner', 'admin', 'responder', 'observer']);
+export const localeSchema = z.enum(['ko', 'en', 'ja', 'zh']);
+
+/** Tell me when a shift of mine starts: at its start, or this many minutes before. */
+export const handoffNoticeSchema = z.object({ minutes_before: z.number().min(0).max(7 * 24 * 60).default(0) }).strict();
 
 export const userConfigSchema = z
   .object({
     id: handleSchema,
     name: z.string().trim().min(1).max(200),
     email: z.email().optional(),
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number is E.164, e.g. +821012345678').optional(),
+    time_zone: timeZoneSchema.default('UTC'),
+    locale: localeSchema.default('en'),
     role: roleSchema.default('responder'),
+    contact_methods: z.array(contactMethodSchema).default([]),
+    notification_rules: z.array(notificationRuleSchema).default([]),
+    handoff_notices: z.array(handoffNoticeSchema).default([]),
   })
   .strict();
+
+export const teamConfigSchema = z
+  .object({
+    id: handleSchema,
+    name: z.string().trim().min(1).max(200),
+    members: z.array(handleSchema).default([]),
+    /** Team admins manage the team's own services, schedules and policies. */
+    admins: z.array(handleSchema).default([]),
+  })
+  .strict();
+
+/** Who a service's incidents page: a policy, one user, whoever is on call on a schedule, or nobody. */
+export const routingSchema = z.union([
+  z.object({ escalation_policy: handleSchema }).strict(),
+  z.object({ user: handleSchema }).strict(),
+  z.object({ schedule: handleSchema }).strict(),
+  z.object({ no_one: z.literal(true) }).strict(),
+]);
+export type Routing = z.infer<typeof routingSchema>;
 
 export const serviceConfigSchema = z
   .object({
     id: handleSchema,
     name: z.string().trim().min(1).max(200),
     description: z.string().max(2000).optional(),
+    team: handleSchema.optional(),
+    routing: routingSchema.default({ no_one: true }),
+    /** An acknowledged incident not resolved within this many minutes triggers again. */
+    acknowledgement_timeout_minutes: z.number().positive().optional(),
+    /** An incident not resolved within this many minutes resolves by itself. */
+    auto_resolve_timeout_minutes: z.number().positive().optional(),
   })
   .strict();
 
@@ -41,15 +79,23 @@ export const integrationConfigSchema = z
   })
   .strict();
 
+const schedulesSchema = z.array(scheduleSchema.and(z.object({ id: handleSchema })));
+
+export const kinds = ['users', 'teams', 'schedules', 'escalation_policies', 'services', 'integrations'] as const;
+export type Kind = (typeof kinds)[number];
+
 export const configDocumentSchema = z
   .object({
     users: z.array(userConfigSchema).optional(),
+    teams: z.array(teamConfigSchema).optional(),
+    schedules: schedulesSchema.optional(),
+    escalation_policies: z.array(escalationPolicySchema).optional(),
     services: z.array(serviceConfigSchema).optional(),
     integrations: z.array(integrationConfigSchema).optional(),
   })
   .strict()
   .superRefine((doc, ctx) => {
-    for (const kind of ['users', 'services', 'integrations'] as const) {
+    for (const kind of kinds) {
       const seen = new Set<string>();
       doc[kind]?.forEach((item, i) => {
         if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [kind, i, 'id'], message: `duplicate id ${item.id}` });
@@ -61,8 +107,10 @@ export const configDocumentSchema = z
 
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 export type UserConfig = z.infer<typeof userConfigSchema>;
+export type TeamConfig = z.infer<typeof teamConfigSchema>;
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 export type IntegrationConfig = z.infer<typeof integrationConfigSchema>;
 
 /** A complete configuration: every section present. */
 export type Configuration = Required<ConfigDocument>;
+export type ConfigItem<K extends Kind> = Configuration[K][number];

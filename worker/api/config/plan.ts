@@ -1,10 +1,9 @@
 // What applying a configuration document changes: a pure comparison of the current configuration
-// with the desired one, by handle.
+// with the desired one, by handle, and the checks that the result holds together.
+import { policyReferences } from '../../escalation/policy';
 import type { FieldError } from '../../http';
-import type { ConfigDocument, Configuration } from './document';
-
-export type Kind = keyof Configuration;
-export const kinds: readonly Kind[] = ['users', 'services', 'integrations'];
+import { contactMethodProblems } from '../../users/contact';
+import { kinds, type ConfigDocument, type ConfigItem, type Configuration, type Kind } from './document';
 
 export interface KindChanges<T> {
   created: T[];
@@ -12,12 +11,25 @@ export interface KindChanges<T> {
   deleted: string[];
 }
 
-export type ConfigPlan = { [K in Kind]: KindChanges<Configuration[K][number]> };
+export type ConfigPlan = { [K in Kind]: KindChanges<ConfigItem<K>> };
 
 /** The handles that changed, per kind: what `PUT /config` answers (and what an audit log records). */
-export type ChangeSummary = { [K in Kind]: { created: string[]; updated: string[]; deleted: string[] } };
+export type ChangeSummary = Record<Kind, { created: string[]; updated: string[]; deleted: string[] }>;
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Key order and absent optional fields must not make two equal objects differ. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 function diff<T extends { id: string }>(current: T[], desired: T[] | undefined, keep?: (desired: T, current: T) => T) {
   const changes: KindChanges<T> = { created: [], updated: [], deleted: [] };
@@ -30,21 +42,19 @@ function diff<T extends { id: string }>(current: T[], desired: T[] | undefined, 
       continue;
     }
     const merged = keep ? keep(wanted, existing) : wanted;
-    if (!same(normalize(merged), normalize(existing))) changes.updated.push(merged);
+    if (!same(merged, existing)) changes.updated.push(merged);
   }
   const wantedIds = new Set(desired.map((item) => item.id));
   changes.deleted = current.filter((item) => !wantedIds.has(item.id)).map((item) => item.id);
   return changes;
 }
 
-/** Key order must not make two equal objects differ. */
-function normalize(value: object): object {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
-}
-
 export function planConfig(current: Configuration, desired: ConfigDocument): ConfigPlan {
   return {
     users: diff(current.users, desired.users),
+    teams: diff(current.teams, desired.teams),
+    schedules: diff(current.schedules, desired.schedules),
+    escalation_policies: diff(current.escalation_policies, desired.escalation_policies),
     services: diff(current.services, desired.services),
     // An integration without a key in the document keeps the key it has.
     integrations: diff(current.integrations, desired.integrations, (wanted, existing) => ({
@@ -55,12 +65,16 @@ export function planConfig(current: Configuration, desired: ConfigDocument): Con
 }
 
 export function summarize(plan: ConfigPlan): ChangeSummary {
-  const handles = <T extends { id: string }>(c: KindChanges<T>) => ({
-    created: c.created.map((i) => i.id),
-    updated: c.updated.map((i) => i.id),
-    deleted: c.deleted,
-  });
-  return { users: handles(plan.users), services: handles(plan.services), integrations: handles(plan.integrations) };
+  return Object.fromEntries(
+    kinds.map((kind) => [
+      kind,
+      {
+        created: plan[kind].created.map((i) => i.id),
+        updated: plan[kind].updated.map((i) => i.id),
+        deleted: plan[kind].deleted,
+      },
+    ]),
+  ) as ChangeSummary;
 }
 
 export function isEmpty(plan: ConfigPlan): boolean {
@@ -72,31 +86,74 @@ export function isEmpty(plan: ConfigPlan): boolean {
 
 /** The configuration after the document is applied: its sections, and the current ones it left out. */
 export function resultingConfig(current: Configuration, desired: ConfigDocument): Configuration {
-  return {
-    users: desired.users ?? current.users,
-    services: desired.services ?? current.services,
-    integrations: desired.integrations ?? current.integrations,
-  };
+  return Object.fromEntries(kinds.map((kind) => [kind, desired[kind] ?? current[kind]])) as Configuration;
 }
+
+type Path = (string | number)[];
+const fieldOf = (path: Path) =>
+  path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${part}`)).join('');
 
 /** What would be inconsistent once the document is applied (dangling references, shared keys), by field. */
 export function inconsistencies(current: Configuration, desired: ConfigDocument): FieldError[] {
   const result = resultingConfig(current, desired);
-  const services = new Set(result.services.map((s) => s.id));
-  const keys = new Map<string, string>();
+  const known: Record<'users' | 'teams' | 'schedules' | 'escalation_policies' | 'services', Set<string>> = {
+    users: new Set(result.users.map((u) => u.id)),
+    teams: new Set(result.teams.map((t) => t.id)),
+    schedules: new Set(result.schedules.map((s) => s.id)),
+    escalation_policies: new Set(result.escalation_policies.map((p) => p.id)),
+    services: new Set(result.services.map((s) => s.id)),
+  };
   const errors: FieldError[] = [];
-  const where = (i: number, field: string) => (desired.integrations ? `integrations[${i}].${field}` : 'services');
-  result.integrations.forEach((integration, i) => {
-    if (!services.has(integration.service)) {
-      errors.push({
-        field: where(i, 'service'),
-        message: `integration ${integration.id} names service ${integration.service}, which is not defined`,
-      });
+  // A broken reference is the document's fault where the document states it, else the section that
+  // removed what it names.
+  const reference = (from: Kind, path: Path, target: keyof typeof known, handle: string) => {
+    if (known[target].has(handle)) return;
+    errors.push({
+      field: desired[from] ? fieldOf([from, ...path]) : target,
+      message: `${fieldOf([from, ...path])} names ${target.replace(/s$/, '').replace('_', ' ')} ${handle}, which is not defined`,
+    });
+  };
+
+  result.users.forEach((user, i) => {
+    for (const problem of contactMethodProblems({ handle: user.id, ...user })) {
+      if (desired.users) errors.push({ field: fieldOf(['users', i, ...problem.path]), message: problem.message });
     }
+  });
+  result.teams.forEach((team, i) => {
+    team.members.forEach((m, j) => reference('teams', [i, 'members', j], 'users', m));
+    team.admins.forEach((a, j) => reference('teams', [i, 'admins', j], 'users', a));
+  });
+  result.schedules.forEach((schedule, i) => {
+    schedule.layers.forEach((layer, l) =>
+      layer.members.forEach((m, j) => reference('schedules', [i, 'layers', l, 'members', j], 'users', m)),
+    );
+    schedule.overrides.forEach((o, j) => {
+      reference('schedules', [i, 'overrides', j, 'user'], 'users', o.user);
+      if (o.replaces !== undefined) reference('schedules', [i, 'overrides', j, 'replaces'], 'users', o.replaces);
+    });
+  });
+  result.escalation_policies.forEach((policy, i) => {
+    for (const ref of policyReferences(policy)) {
+      const target = ref.kind === 'user' ? 'users' : ref.kind === 'schedule' ? 'schedules' : 'teams';
+      reference('escalation_policies', [i, ...ref.path], target, ref.handle);
+    }
+  });
+  result.services.forEach((service, i) => {
+    const routing = service.routing;
+    if ('escalation_policy' in routing) {
+      reference('services', [i, 'routing', 'escalation_policy'], 'escalation_policies', routing.escalation_policy);
+    }
+    if ('user' in routing) reference('services', [i, 'routing', 'user'], 'users', routing.user);
+    if ('schedule' in routing) reference('services', [i, 'routing', 'schedule'], 'schedules', routing.schedule);
+    if (service.team !== undefined) reference('services', [i, 'team'], 'teams', service.team);
+  });
+  const keys = new Map<string, string>();
+  result.integrations.forEach((integration, i) => {
+    reference('integrations', [i, 'service'], 'services', integration.service);
     const key = integration.key ?? current.integrations.find((c) => c.id === integration.id)?.key;
     const holder = key === undefined ? undefined : keys.get(key);
     if (holder !== undefined) {
-      errors.push({ field: where(i, 'key'), message: `integration ${integration.id} has the same key as ${holder}` });
+      errors.push({ field: `integrations[${i}].key`, message: `integration ${integration.id} has the same key as ${holder}` });
     } else if (key !== undefined) {
       keys.set(key, integration.id);
     }

@@ -1,10 +1,10 @@
 // Reads the live configuration from D1 and writes a plan to it in one batch (one transaction).
 import { eq, isNull } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/d1';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { integrations, services, users } from '../../db/schema';
-import type { Configuration } from './document';
-import type { ConfigPlan, Kind } from './plan';
+import { drizzle } from 'drizzle-orm/d1';
+import { escalationPolicies, integrations, schedules, services, teams, users } from '../../db/schema';
+import { kinds, type ConfigItem, type Configuration, type Kind } from './document';
+import type { ConfigPlan } from './plan';
 
 /** Internal ids by handle, per kind. */
 export type IdIndex = Record<Kind, Map<string, string>>;
@@ -14,145 +14,110 @@ export interface StoredConfig {
   ids: IdIndex;
 }
 
-export async function loadConfig(d1: D1Database): Promise<StoredConfig> {
-  const db = drizzle(d1);
-  const [userRows, serviceRows, integrationRows] = await db.batch([
-    db.select().from(users).where(isNull(users.deletedAt)).orderBy(users.createdAt, users.handle),
-    db.select().from(services).where(isNull(services.deletedAt)).orderBy(services.createdAt, services.handle),
-    db.select().from(integrations).where(isNull(integrations.deletedAt)).orderBy(integrations.createdAt, integrations.handle),
-  ]);
-  const serviceHandles = new Map(serviceRows.map((s) => [s.id, s.handle]));
-  return {
-    config: {
-      users: userRows.map((u) => ({ id: u.handle, name: u.name, ...(u.email ? { email: u.email } : {}), role: u.role })),
-      services: serviceRows.map((s) => ({
-        id: s.handle,
-        name: s.name,
-        ...(s.description ? { description: s.description } : {}),
-      })),
-      integrations: integrationRows.map((i) => ({
-        id: i.handle,
-        name: i.name,
-        type: i.type as Configuration['integrations'][number]['type'],
-        key: i.key,
-        service: serviceHandles.get(i.serviceId) ?? i.serviceId,
-      })),
-    },
-    ids: {
-      users: new Map(userRows.map((r) => [r.handle, r.id])),
-      services: new Map(serviceRows.map((r) => [r.handle, r.id])),
-      integrations: new Map(integrationRows.map((r) => [r.handle, r.id])),
-    },
-  };
-}
+const tables = {
+  users,
+  teams,
+  schedules,
+  escalation_policies: escalationPolicies,
+  services,
+  integrations,
+} as const;
+
+const randomHex = (bytes: number) =>
+  [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 export function generateIntegrationKey(): string {
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return randomHex(16);
+}
+
+type Db = ReturnType<typeof drizzle>;
+
+export async function loadConfig(d1: D1Database): Promise<StoredConfig> {
+  const db = drizzle(d1);
+  const select = (kind: Kind) => {
+    const table = tables[kind];
+    return db.select().from(table).where(isNull(table.deletedAt)).orderBy(table.createdAt, table.handle);
+  };
+  const rows = await db.batch([
+    select('users'),
+    select('teams'),
+    select('schedules'),
+    select('escalation_policies'),
+    select('services'),
+    select('integrations'),
+  ]);
+  const config = Object.fromEntries(
+    kinds.map((kind, i) => [kind, rows[i]!.map((row) => ({ ...row.definition, id: row.handle }))]),
+  ) as Configuration;
+  const ids = Object.fromEntries(kinds.map((kind, i) => [kind, new Map(rows[i]!.map((r) => [r.handle, r.id]))])) as IdIndex;
+  return { config, ids };
+}
+
+/** The columns beyond the common ones that a kind's row needs. */
+function extraColumns<K extends Kind>(kind: K, item: ConfigItem<K>, idOf: (kind: Kind, handle: string) => string) {
+  switch (kind) {
+    case 'users':
+      return { role: (item as ConfigItem<'users'>).role };
+    case 'integrations': {
+      const integration = item as ConfigItem<'integrations'>;
+      return { type: integration.type, key: integration.key!, serviceId: idOf('services', integration.service) };
+    }
+    default:
+      return {};
+  }
+}
+
+/** Secrets made once, when a row is created, and never part of the document. */
+function createdOnlyColumns(kind: Kind) {
+  return kind === 'users' || kind === 'schedules' ? { calendarSecret: randomHex(20) } : {};
 }
 
 /** Writes the plan; returns the internal ids of everything live afterwards. */
 export async function applyPlan(d1: D1Database, plan: ConfigPlan, ids: IdIndex, now: Date): Promise<IdIndex> {
-  const db = drizzle(d1);
+  const db: Db = drizzle(d1);
   const at = now.toISOString();
-  const next: IdIndex = {
-    users: new Map(ids.users),
-    services: new Map(ids.services),
-    integrations: new Map(ids.integrations),
-  };
+  const next = Object.fromEntries(kinds.map((kind) => [kind, new Map(ids[kind])])) as IdIndex;
+  for (const kind of kinds) {
+    for (const created of plan[kind].created) next[kind].set(created.id, crypto.randomUUID());
+  }
   const idOf = (kind: Kind, handle: string) => {
     const id = next[kind].get(handle);
     if (id === undefined) throw new Error(`no ${kind} ${handle}`);
     return id;
   };
-  for (const kind of ['users', 'services', 'integrations'] as const) {
-    for (const created of plan[kind].created) next[kind].set(created.id, crypto.randomUUID());
-  }
   const statements: BatchItem<'sqlite'>[] = [];
-
-  for (const handle of plan.users.deleted) {
-    statements.push(db.update(users).set({ deletedAt: at, updatedAt: at }).where(eq(users.id, idOf('users', handle))));
-  }
-  for (const handle of plan.integrations.deleted) {
-    statements.push(
-      db.update(integrations).set({ deletedAt: at, updatedAt: at }).where(eq(integrations.id, idOf('integrations', handle))),
-    );
-  }
-  for (const handle of plan.services.deleted) {
-    statements.push(db.update(services).set({ deletedAt: at, updatedAt: at }).where(eq(services.id, idOf('services', handle))));
-  }
-
-  for (const user of plan.users.created) {
-    statements.push(
-      db.insert(users).values({
-        id: idOf('users', user.id),
-        handle: user.id,
-        name: user.name,
-        email: user.email ?? null,
-        role: user.role,
-        createdAt: at,
-        updatedAt: at,
-      }),
-    );
-  }
-  for (const user of plan.users.updated) {
-    statements.push(
-      db
-        .update(users)
-        .set({ name: user.name, email: user.email ?? null, role: user.role, updatedAt: at })
-        .where(eq(users.id, idOf('users', user.id))),
-    );
-  }
-  for (const service of plan.services.created) {
-    statements.push(
-      db.insert(services).values({
-        id: idOf('services', service.id),
-        handle: service.id,
-        name: service.name,
-        description: service.description ?? null,
-        createdAt: at,
-        updatedAt: at,
-      }),
-    );
-  }
-  for (const service of plan.services.updated) {
-    statements.push(
-      db
-        .update(services)
-        .set({ name: service.name, description: service.description ?? null, updatedAt: at })
-        .where(eq(services.id, idOf('services', service.id))),
-    );
-  }
-  for (const integration of plan.integrations.created) {
-    statements.push(
-      db.insert(integrations).values({
-        id: idOf('integrations', integration.id),
-        handle: integration.id,
-        name: integration.name,
-        type: integration.type,
-        key: integration.key ?? generateIntegrationKey(),
-        serviceId: idOf('services', integration.service),
-        createdAt: at,
-        updatedAt: at,
-      }),
-    );
-  }
-  for (const integration of plan.integrations.updated) {
-    statements.push(
-      db
-        .update(integrations)
-        .set({
-          name: integration.name,
-          type: integration.type,
-          ...(integration.key ? { key: integration.key } : {}),
-          serviceId: idOf('services', integration.service),
+  for (const kind of kinds) {
+    const table = tables[kind];
+    for (const handle of plan[kind].deleted) {
+      statements.push(db.update(table).set({ deletedAt: at, updatedAt: at }).where(eq(table.id, idOf(kind, handle))));
+    }
+    for (const item of plan[kind].created as ConfigItem<Kind>[]) {
+      const row = kind === 'integrations' ? { ...item, key: (item as ConfigItem<'integrations'>).key ?? generateIntegrationKey() } : item;
+      const { id: handle, ...definition } = row;
+      statements.push(
+        db.insert(table).values({
+          id: idOf(kind, handle),
+          handle,
+          name: row.name,
+          definition,
+          createdAt: at,
           updatedAt: at,
-        })
-        .where(eq(integrations.id, idOf('integrations', integration.id))),
-    );
+          ...extraColumns(kind, row as ConfigItem<typeof kind>, idOf),
+          ...createdOnlyColumns(kind),
+        } as typeof table.$inferInsert),
+      );
+    }
+    for (const item of plan[kind].updated as ConfigItem<Kind>[]) {
+      const { id: handle, ...definition } = item;
+      statements.push(
+        db
+          .update(table)
+          .set({ name: item.name, definition, updatedAt: at, ...extraColumns(kind, item as ConfigItem<typeof kind>, idOf) })
+          .where(eq(table.id, idOf(kind, handle))),
+      );
+    }
   }
-  for (const kind of ['users', 'services', 'integrations'] as const) {
-    for (const handle of plan[kind].deleted) next[kind].delete(handle);
-  }
+  for (const kind of kinds) for (const handle of plan[kind].deleted) next[kind].delete(handle);
   const [first, ...rest] = statements;
   if (first) await db.batch([first, ...rest]);
   return next;

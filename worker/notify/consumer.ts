@@ -1,0 +1,68 @@
+// The notification queue's consumer. Real providers come next; for now each job is recorded in the
+// `notifications` table (the local outbox) — or recorded as cancelled when the incident no longer
+// needs it, so that no page goes out after an acknowledgement.
+import { drizzle } from 'drizzle-orm/d1';
+import { notifications } from '../db/schema';
+import type { Env } from '../env';
+import { incidentObjectName } from '../incident/object';
+import type { Incident } from '../incident/lifecycle';
+import { notificationJobSchema, type NotificationJob } from './job';
+
+/** Backoff for a failed delivery: 2, 4, 8… seconds, at most five minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(2 ** attempts, 300);
+}
+
+/** Why the incident no longer wants this page, or null if it does. */
+export function cancellationReason(incident: Incident | null, job: NotificationJob): string | null {
+  if (incident === null) return 'the incident no longer exists';
+  if (incident.status === 'resolved') return `incident #${incident.number} is resolved`;
+  if (incident.status === 'acknowledged' && job.stopWhen === 'acknowledged') {
+    return `incident #${incident.number} is acknowledged`;
+  }
+  return null;
+}
+
+async function deliver(env: Env, job: NotificationJob, now: Date): Promise<void> {
+  const object = env.INCIDENTS.getByName(incidentObjectName(job.integrationId, job.eventId));
+  const incident: Incident | null = await object.getIncident(job.incidentId);
+  const reason = cancellationReason(incident, job);
+  await drizzle(env.DB)
+    .insert(notifications)
+    .values({
+      id: job.id,
+      incidentId: job.incidentId,
+      incidentNumber: job.incidentNumber,
+      user: job.user,
+      contactMethod: job.contactMethod.id,
+      channel: job.contactMethod.type,
+      address: job.contactMethod.address ?? null,
+      attempt: job.attempt,
+      status: reason === null ? 'recorded' : 'cancelled',
+      detail: reason,
+      dueAt: job.dueAt,
+      processedAt: now.toISOString(),
+    })
+    .onConflictDoNothing();
+}
+
+export async function consumeNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const parsed = notificationJobSchema.safeParse(message.body);
+      if (!parsed.success) {
+        // A job that can never be read is dropped, loudly, instead of retried forever.
+        console.error('notification queue: unreadable job', message.id, parsed.error.issues);
+        message.ack();
+        return;
+      }
+      try {
+        await deliver(env, parsed.data, new Date());
+        message.ack();
+      } catch (error) {
+        console.error('notification queue: delivery failed', parsed.data.id, error);
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      }
+    }),
+  );
+}

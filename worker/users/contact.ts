@@ -1,0 +1,109 @@
+// A user's contact methods and personal notification rules, and the pages they make once an
+// escalation reaches the user.
+import { z } from 'zod';
+import { handleSchema } from '../escalation/handle';
+import { after } from '../escalation/delay';
+import { urgencySchema, type Urgency } from '../ingest/event';
+
+export const contactMethodTypeSchema = z.enum(['email', 'sms', 'voice', 'push', 'slack', 'telegram', 'kakao']);
+
+/** `address` is the phone number, email address, chat id… as the type's provider needs it. */
+export const contactMethodSchema = z
+  .object({
+    id: handleSchema,
+    type: contactMethodTypeSchema,
+    address: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** For incidents of these urgencies, page through `contact_method` this long after being reached. */
+export const notificationRuleSchema = z
+  .object({
+    urgencies: z.array(urgencySchema).min(1),
+    contact_method: handleSchema,
+    delay_minutes: z.number().nonnegative(),
+  })
+  .strict();
+
+export type ContactMethodType = z.infer<typeof contactMethodTypeSchema>;
+export type ContactMethod = z.infer<typeof contactMethodSchema>;
+export type NotificationRule = z.infer<typeof notificationRuleSchema>;
+
+/** What paging a user needs to know about them. */
+export type Reachable = {
+  handle: string;
+  email?: string;
+  contact_methods: ContactMethod[];
+  notification_rules: NotificationRule[];
+};
+
+/** One message to send: to `user` through `contactMethod` at `at`, by rule number `rule` (null: by default). */
+export type Page = { user: string; contactMethod: ContactMethod; at: Date; rule: number | null };
+
+/** A finding in a user's config, with its path relative to the user. */
+export type ContactProblem = { path: (string | number)[]; message: string };
+
+/**
+ * The user's pages for an incident of `urgency` that reaches them at `firedAt`, by time then rule order.
+ * Without a usable rule for the urgency, every contact method is paged at once, as PagerDuty does for a
+ * new user; without contact methods, the user's email is. [] means the user cannot be reached.
+ */
+export function pagesFor(user: Reachable, urgency: Urgency, firedAt: Date): Page[] {
+  const byRules = rulePages(user, urgency, firedAt);
+  return byRules.length > 0 ? byRules : defaultPages(user, firedAt);
+}
+
+function rulePages(user: Reachable, urgency: Urgency, firedAt: Date): Page[] {
+  const pages = user.notification_rules.flatMap((rule, i): Page[] => {
+    if (!rule.urgencies.includes(urgency)) return [];
+    const method = user.contact_methods.find((m) => m.id === rule.contact_method);
+    const usable = method && deliverable(user, method);
+    return usable ? [{ user: user.handle, contactMethod: usable, at: after(firedAt, rule.delay_minutes), rule: i }] : [];
+  });
+  // Array sort is stable, so pages at the same time keep rule order.
+  return pages.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+function defaultPages(user: Reachable, firedAt: Date): Page[] {
+  const methods = user.contact_methods.flatMap((m) => deliverable(user, m) ?? []);
+  if (methods.length === 0 && user.email !== undefined) {
+    methods.push({ id: 'email', type: 'email', address: user.email });
+  }
+  return methods.map((contactMethod) => ({ user: user.handle, contactMethod, at: new Date(firedAt), rule: null }));
+}
+
+/** The method with the address its provider will use, or undefined when it has none to use. */
+function deliverable(user: Reachable, method: ContactMethod): ContactMethod | undefined {
+  if (method.address !== undefined || method.type === 'push') return method;
+  if (method.type === 'email' && user.email !== undefined) return { ...method, address: user.email };
+  return undefined;
+}
+
+/** Rules naming a missing contact method, repeated ids, and methods with no address to send to. */
+export function contactMethodProblems(user: Reachable): ContactProblem[] {
+  const problems: ContactProblem[] = [];
+  const ids = new Set<string>();
+  user.contact_methods.forEach((method, i) => {
+    // Rules name contact methods by id, so an id must name one method.
+    if (ids.has(method.id)) {
+      problems.push({ path: ['contact_methods', i, 'id'], message: `duplicate contact method id ${method.id}` });
+    }
+    ids.add(method.id);
+    if (!deliverable(user, method)) {
+      const message =
+        method.type === 'email'
+          ? 'an email contact method needs an address when the user has no email'
+          : `a ${method.type} contact method needs an address`;
+      problems.push({ path: ['contact_methods', i, 'address'], message });
+    }
+  });
+  user.notification_rules.forEach((rule, j) => {
+    if (!ids.has(rule.contact_method)) {
+      problems.push({
+        path: ['notification_rules', j, 'contact_method'],
+        message: `${user.handle} has no contact method ${rule.contact_method}`,
+      });
+    }
+  });
+  return problems;
+}
