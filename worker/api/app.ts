@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { authenticate, type ApiEnv } from './auth';
 import { configRoutes } from './config/routes';
 import { incidentRoutes } from './incidents';
+import { onCallRoutes } from './oncall';
 import { openApiDocument } from './openapi';
 import { scheduleRoutes } from './schedules';
 import { serviceRoutes } from './services';
@@ -15,4 +16,5 @@ export const apiRoutes = new Hono<ApiEnv>()
   .route('/', serviceRoutes)
   .route('/', tokenRoutes)
   .route('/', scheduleRoutes)
+  .route('/', onCallRoutes)
   .route('/', configRoutes);

@@ -98,7 +98,7 @@ async function commandIncident(
   return result;
 }
 
-function commandJson(result: CommandResult, row: { service: string | null; integration: string | null }) {
+export function commandJson(result: CommandResult, row: { service: string | null; integration: string | null }) {
   const incident: Incident = result.incident;
   return {
     action: result.action,
@@ -176,7 +176,7 @@ export const incidentRoutes = new Hono<ApiEnv>()
     return c.json(commandJson(result, await handlesOf(c.env, result.incident)), 201);
   });
 
-async function handlesOf(env: Env, incident: Incident) {
+export async function handlesOf(env: Env, incident: Incident) {
   const db = drizzle(env.DB);
   const [service, integration] = await db.batch([
     db.select({ handle: services.handle }).from(services).where(eq(services.id, incident.serviceId)),

@@ -47,7 +47,7 @@ const people = directory({
 describe('escalation, for any policy', () => {
   it('plans exactly what firing the steps one by one does', () => {
     fc.assert(
-      fc.property(anyPolicy, fc.constantFrom('highest', 'high', 'low') , handle, (p, urgency, seed) => {
+      fc.property(anyPolicy, fc.constantFrom('highest', 'high', 'low'), handle, (p, urgency, seed) => {
         const ctx: EscalationContext = { directory: people, pick: seededPick(seed), urgency };
         const events: EscalationEvent[] = [];
         const pages: Page[] = [];

@@ -13,7 +13,7 @@ import {
   type Pick,
   type Position,
 } from './escalation';
-import { defaultPolicy, directory, policy } from './fixtures';
+import { defaultPolicy, directory, lee, policy } from './fixtures';
 import { singleResponderPolicy } from './policy';
 
 const t0 = new Date('2026-11-02T09:00:00Z');
@@ -263,7 +263,7 @@ describe('firing a step', () => {
 
   it('logs a user who cannot be reached and pages the others', () => {
     const p = policy({ steps: [{ responders: [{ user: 'ghost' }, { user: 'mute' }, { user: 'lee' }], delay_minutes: 1 }] });
-    const people = directory({ users: [{ handle: 'mute', contact_methods: [], notification_rules: [] }, ...[noc.user('lee')!]] });
+    const people = directory({ users: [{ handle: 'mute', contact_methods: [], notification_rules: [] }, lee] });
     const firing = fireStep(p, firstPosition(), { ...ctx, directory: people }, t0);
     expect(timeline(firing.events)).toEqual([
       '+0m escalated c0 s0 r0: ghost, mute, lee',

@@ -1,0 +1,307 @@
+// The escalation, driven alarm by alarm in the real runtime: the clock is faked (Date only), each
+// step is fired with runDurableObjectAlarm, and the outbox (notifications) and timeline are checked.
+import { runDurableObjectAlarm } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, postEvent } from '../test/helpers';
+import { incidentObjectName } from './object';
+
+const T0 = Date.parse('2026-11-25T01:00:00Z'); // a Wednesday, 10:00 in Seoul
+const minutes = (n: number) => T0 + n * 60_000;
+let run = 0;
+
+function config(overrides: { policy?: object; service?: object } = {}) {
+  return {
+    users: [
+      {
+        id: 'kim',
+        name: 'Kim Minji',
+        email: 'kim@example.com',
+        time_zone: 'Asia/Seoul',
+        locale: 'ko',
+        contact_methods: [
+          { id: 'kim-push', type: 'push' },
+          { id: 'kim-sms', type: 'sms', address: '+821000000001' },
+        ],
+        notification_rules: [
+          { urgencies: ['highest', 'high'], contact_method: 'kim-push', delay_minutes: 0 },
+          { urgencies: ['highest', 'high'], contact_method: 'kim-sms', delay_minutes: 2 },
+        ],
+      },
+      { id: 'lee', name: 'Lee', email: 'lee@example.com' },
+      { id: 'park', name: 'Park', contact_methods: [{ id: 'park-voice', type: 'voice', address: '+821000000003' }] },
+    ],
+    teams: [{ id: 'noc', name: 'NOC', members: ['kim', 'lee', 'park'], admins: ['kim'] }],
+    schedules: [
+      {
+        id: 'primary',
+        name: 'Primary',
+        time_zone: 'Asia/Seoul',
+        layers: [{ name: 'Always', start: '2026-11-23T09:00', rotation: { type: 'weekly' }, members: ['kim', 'lee'] }],
+      },
+      {
+        id: 'nights',
+        name: 'Nights only',
+        time_zone: 'Asia/Seoul',
+        layers: [
+          {
+            name: 'Night',
+            start: '2026-11-02T09:00',
+            rotation: { type: 'daily' },
+            members: ['park'],
+            restrictions: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '20:00', to: '08:00' }],
+          },
+        ],
+      },
+    ],
+    escalation_policies: [
+      {
+        id: 'default',
+        name: 'Default',
+        steps: [
+          { responders: [{ schedule: 'primary' }], delay_minutes: 5 },
+          { responders: [{ team: 'noc' }], delay_minutes: 10, repeat: 1 },
+        ],
+        final_notification: true,
+        ...overrides.policy,
+      },
+    ],
+    services: [{ id: 'web', name: 'Web', routing: { escalation_policy: 'default' }, ...overrides.service }],
+    integrations: [{ id: 'std', name: 'Standard', type: 'standard', key: 'escalation-key-0123456789', service: 'web' }],
+  };
+}
+
+async function setUp(overrides?: Parameters<typeof config>[0]) {
+  const applied = await api('PUT', '/config', config(overrides));
+  expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+  const integrationId = (await api('GET', '/integrations/std')).body.id as string;
+  const eventId = `esc-${++run}`;
+  const opened = await postEvent('escalation-key-0123456789', { summary: 'db down', event_id: eventId, urgency: 'high' });
+  expect(opened.body.action).toBe('created');
+  const stub = env.INCIDENTS.getByName(incidentObjectName(integrationId, eventId));
+  return { id: opened.body.incident_id as string, stub, eventId };
+}
+
+/** Moves the clock and fires what is due, as the alarm would. */
+async function at(stub: DurableObjectStub, time: number) {
+  vi.setSystemTime(time);
+  await runDurableObjectAlarm(stub);
+}
+
+type Sent = { user: string; channel: string; due_at: string; status: string };
+async function sent(id: string, count: number): Promise<Sent[]> {
+  let result: Sent[] = [];
+  await vi.waitFor(
+    async () => {
+      result = (await api('GET', `/incidents/${id}/notifications`)).body.notifications;
+      expect(result.length).toBeGreaterThanOrEqual(count);
+    },
+    { timeout: 5000, interval: 20 },
+  );
+  return result.map(({ user, channel, due_at, status }) => ({ user, channel, due_at, status }));
+}
+
+async function timelineTypes(id: string, stub: DurableObjectStub) {
+  await runDurableObjectAlarm(stub);
+  return (await api('GET', `/incidents/${id}`)).body.timeline.map((t: { type: string }) => t.type) as string[];
+}
+
+const page = (user: string, channel: string, minute: number, status = 'recorded') => ({
+  user,
+  channel,
+  due_at: new Date(minutes(minute)).toISOString(),
+  status,
+});
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(T0);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('escalation driven by the incident object', () => {
+  it('pages step by step, by each user rule, until the policy is exhausted', async () => {
+    const { id, stub } = await setUp();
+    await at(stub, T0);
+    expect(await sent(id, 1)).toEqual([page('kim', 'push', 0)]);
+    await at(stub, minutes(2));
+    expect(await sent(id, 2)).toEqual([page('kim', 'push', 0), page('kim', 'sms', 2)]);
+    await at(stub, minutes(5)); // step 2: the whole team
+    await at(stub, minutes(7));
+    await at(stub, minutes(15)); // step 2 again (repeat: 1)
+    await at(stub, minutes(17));
+    await at(stub, minutes(25)); // final notification: every responder once
+    await at(stub, minutes(27));
+    const all = await sent(id, 14);
+    expect(all).toEqual([
+      page('kim', 'push', 0),
+      page('kim', 'sms', 2),
+      page('kim', 'push', 5),
+      page('lee', 'email', 5),
+      page('park', 'voice', 5),
+      page('kim', 'sms', 7),
+      page('kim', 'push', 15),
+      page('lee', 'email', 15),
+      page('park', 'voice', 15),
+      page('kim', 'sms', 17),
+      page('kim', 'push', 25),
+      page('lee', 'email', 25),
+      page('park', 'voice', 25),
+      page('kim', 'sms', 27),
+    ]);
+    const types = await timelineTypes(id, stub);
+    expect(types.filter((t) => t === 'escalated')).toHaveLength(3);
+    expect(types.filter((t) => t === 'notified')).toHaveLength(14);
+    expect(types).toContain('final_notification');
+    expect(types.at(-1)).toBe('notified');
+    expect(types).toContain('escalation_exhausted');
+  });
+
+  it('a retried alarm never pages twice', async () => {
+    const { id, stub } = await setUp();
+    await at(stub, T0);
+    await at(stub, minutes(2));
+    await at(stub, minutes(2));
+    await runDurableObjectAlarm(stub);
+    await sent(id, 2);
+    await at(stub, minutes(3));
+    expect(await sent(id, 2)).toHaveLength(2);
+  });
+
+  it.each([0, 1, 2, 5, 6, 15, 24])('an acknowledgement at minute %i stops every pending page', async (ackAt) => {
+    const { id, stub } = await setUp();
+    for (const m of [0, 2, 5, 7, 15, 17, 25, 27].filter((m) => m <= ackAt)) await at(stub, minutes(m));
+    const before = await sent(id, 0);
+    vi.setSystemTime(minutes(ackAt) + 1000);
+    expect((await api('POST', `/incidents/${id}/acknowledge`)).body.action).toBe('acknowledged');
+    for (const m of [2, 5, 7, 15, 17, 25, 27, 60].filter((m) => m > ackAt)) await at(stub, minutes(m));
+    await runDurableObjectAlarm(stub);
+    const after = await sent(id, before.length);
+    expect(after).toEqual(before);
+    expect(after.every((n) => Date.parse(n.due_at) <= minutes(ackAt))).toBe(true);
+  });
+
+  it('a page already queued when the incident is acknowledged is recorded as cancelled', async () => {
+    const { id } = await setUp();
+    // The first page is due at once; acknowledge before the queue consumer handles it.
+    await api('POST', `/incidents/${id}/acknowledge`);
+    const [first] = await sent(id, 1);
+    expect(first?.status === 'cancelled' || first?.status === 'recorded').toBe(true);
+  });
+
+  it('with stop_when: resolved, an acknowledgement does not stop the escalation', async () => {
+    const { id, stub } = await setUp({ policy: { stop_when: 'resolved' } });
+    await at(stub, T0);
+    await api('POST', `/incidents/${id}/acknowledge`);
+    await at(stub, minutes(2));
+    await at(stub, minutes(5));
+    expect((await sent(id, 5)).map((n) => n.user)).toEqual(['kim', 'kim', 'kim', 'lee', 'park']);
+    await api('POST', `/incidents/${id}/resolve`);
+    await at(stub, minutes(60));
+    expect(await sent(id, 5)).toHaveLength(5);
+  });
+
+  it('skips a step whose schedule has nobody on call at once, and logs the skip', async () => {
+    const { id, stub } = await setUp({
+      policy: { steps: [{ responders: [{ schedule: 'nights' }], delay_minutes: 30 }, { responders: [{ user: 'lee' }], delay_minutes: 5 }], final_notification: false },
+    });
+    await at(stub, T0);
+    expect(await sent(id, 1)).toEqual([page('lee', 'email', 0)]);
+    const types = await timelineTypes(id, stub);
+    expect(types).toEqual(expect.arrayContaining(['step_skipped', 'escalated', 'notified', 'escalation_exhausted']));
+    expect(types.indexOf('step_skipped')).toBeLessThan(types.indexOf('escalated'));
+  });
+
+  it('repeats the whole policy from the chosen step', async () => {
+    const { id, stub } = await setUp({
+      policy: {
+        steps: [{ responders: [{ user: 'lee' }], delay_minutes: 1 }, { responders: [{ user: 'park' }], delay_minutes: 1 }],
+        repeat: 2,
+        repeat_from_step: 2,
+        final_notification: false,
+      },
+    });
+    for (const m of [0, 1, 2, 3, 4]) await at(stub, minutes(m));
+    expect((await sent(id, 4)).map((n) => `${n.user}@${(Date.parse(n.due_at) - T0) / 60_000}`)).toEqual([
+      'lee@0',
+      'park@1',
+      'park@2',
+      'park@3',
+    ]);
+  });
+
+  it('pages a random member who is always a member of the team', async () => {
+    const { id, stub } = await setUp({
+      policy: { steps: [{ responders: [{ random_member_of: 'noc' }], delay_minutes: 1 }], final_notification: false },
+    });
+    await at(stub, T0);
+    const [first] = await sent(id, 1);
+    expect(['kim', 'lee', 'park']).toContain(first?.user);
+  });
+
+  it('a service that routes to no one records the incident and pages nobody', async () => {
+    const { id, stub } = await setUp({ service: { routing: { no_one: true } } });
+    await at(stub, minutes(10));
+    expect(await timelineTypes(id, stub)).toContain('not_paged');
+    expect((await api('GET', `/incidents/${id}/notifications`)).body.notifications).toEqual([]);
+  });
+
+  it('a service that routes to one user pages that user', async () => {
+    const { id, stub } = await setUp({ service: { routing: { user: 'park' } } });
+    await at(stub, T0);
+    expect(await sent(id, 1)).toEqual([page('park', 'voice', 0)]);
+  });
+
+  it('reassigning restarts from step 1 of the new target and stops the old escalation', async () => {
+    const { id, stub } = await setUp();
+    await at(stub, T0);
+    vi.setSystemTime(minutes(1));
+    const reassigned = await api('POST', `/incidents/${id}/reassign`, { user: 'park' });
+    expect(reassigned.body.action).toBe('reassigned');
+    await at(stub, minutes(1));
+    for (const m of [2, 5, 15, 30]) await at(stub, minutes(m));
+    expect(await sent(id, 2)).toEqual([page('kim', 'push', 0), page('park', 'voice', 1)]);
+    expect(await timelineTypes(id, stub)).toContain('reassigned');
+    expect((await api('POST', `/incidents/${id}/reassign`, { user: 'nobody' })).status).toBe(400);
+  });
+
+  it('an acknowledgement timeout triggers the incident again and restarts the escalation', async () => {
+    const { id, stub } = await setUp({ service: { acknowledgement_timeout_minutes: 30 } });
+    await at(stub, T0);
+    vi.setSystemTime(minutes(1));
+    await api('POST', `/incidents/${id}/acknowledge`);
+    await at(stub, minutes(31));
+    const incident = (await api('GET', `/incidents/${id}`)).body;
+    expect(incident.status).toBe('triggered');
+    expect(await sent(id, 2)).toEqual([page('kim', 'push', 0), page('kim', 'push', 31)]);
+  });
+
+  it('an auto-resolve timeout resolves the incident', async () => {
+    const { id, stub } = await setUp({ service: { auto_resolve_timeout_minutes: 20 } });
+    await at(stub, T0);
+    await at(stub, minutes(20));
+    await runDurableObjectAlarm(stub);
+    await vi.waitFor(async () => expect((await api('GET', `/incidents/${id}`)).body.status).toBe('resolved'));
+    await at(stub, minutes(25));
+    expect((await sent(id, 0)).filter((n) => Date.parse(n.due_at) >= minutes(20))).toEqual([]);
+  });
+
+  it('simulate predicts exactly the pages that then go out', async () => {
+    const { id, stub } = await setUp();
+    const simulated = await api('POST', '/simulate', {
+      integration: 'std',
+      event: { summary: 'db down', urgency: 'high' },
+      at: new Date(T0).toISOString(),
+    });
+    expect(simulated.status).toBe(200);
+    expect(simulated.body).toMatchObject({ service: { id: 'web' }, escalation_policy: { id: 'default' } });
+    for (const m of [0, 2, 5, 7, 15, 17, 25, 27]) await at(stub, minutes(m));
+    const actual = await sent(id, 14);
+    const predicted = simulated.body.timeline
+      .filter((e: { type: string }) => e.type === 'page')
+      .map((e: { user: string; channel: string; at: string }) => ({ user: e.user, channel: e.channel, due_at: e.at, status: 'recorded' }));
+    expect(predicted).toEqual(actual);
+  });
+});
