@@ -1,7 +1,7 @@
 // Escalation policies: who is paged in which order, how often the steps and the whole policy repeat,
 // and when an escalation stops. Stepping through a policy is escalation.ts.
 import { z } from 'zod';
-import { handleSchema } from './handle';
+import { handleSchema } from '../handle';
 
 export const responderKinds = ['user', 'schedule', 'team', 'random_member_of'] as const;
 

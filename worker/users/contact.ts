@@ -1,7 +1,7 @@
 // A user's contact methods and personal notification rules, and the pages they make once an
 // escalation reaches the user.
 import { z } from 'zod';
-import { handleSchema } from '../escalation/handle';
+import { handleSchema } from '../handle';
 import { after } from '../escalation/delay';
 import { urgencySchema, type Urgency } from '../ingest/event';
 

@@ -2,13 +2,12 @@
 // that is present is the whole truth for its kind; a section left out leaves that kind untouched.
 import { z } from 'zod';
 import { escalationPolicySchema } from '../../escalation/policy';
+import { handleSchema } from '../../handle';
 import { integrationTypes } from '../../ingest/adapter';
 import { scheduleSchema, timeZoneSchema } from '../../schedule/schedule';
 import { contactMethodSchema, notificationRuleSchema } from '../../users/contact';
 
-export const handleSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a handle is 1–64 letters, digits, . _ - and starts with a letter or digit');
+export { handleSchema };
 
 export const integrationKeySchema = z
   .string()

@@ -1,0 +1,166 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, send } from '../test/helpers';
+
+// The issue's configuration, as written (plus lee and park, whom it names).
+const document = `
+users:
+  - id: kim
+    name: Kim Minji
+    email: kim@example.com
+    time_zone: Asia/Seoul
+    locale: ko
+    role: responder
+    contact_methods:
+      - { id: kim-push, type: push }
+      - { id: kim-sms, type: sms, address: "+821000000001" }
+    notification_rules:
+      - { urgencies: [highest, high], contact_method: kim-push, delay_minutes: 0 }
+      - { urgencies: [highest, high], contact_method: kim-sms, delay_minutes: 2 }
+  - { id: lee, name: Lee Jihoon, email: lee@example.com }
+  - { id: park, name: "Park <Seoyeon>", email: park@example.com }
+teams:
+  - { id: noc, name: NOC, members: [kim, lee, park], admins: [kim] }
+schedules:
+  - id: primary
+    name: Primary
+    time_zone: Asia/Seoul
+    layers:
+      - name: Weekdays
+        start: 2026-11-02T09:00          # wall-clock time in the schedule's zone
+        rotation: { type: weekly }        # daily | weekly | custom with hours: N
+        members: [kim, lee, park]
+        restrictions:
+          - { days: [mon, tue, wed, thu, fri], from: "09:00", to: "18:00" }
+    overrides:
+      - { user: park, replaces: kim, start: 2026-12-24T00:00, end: 2026-12-26T00:00 }
+      - { user: lee, start: 2027-01-01T00:00, end: 2027-01-02T00:00 }   # no replaces: takes the whole schedule
+escalation_policies:
+  - id: default
+    name: Default
+    stop_when: acknowledged               # or resolved
+    repeat: 1                             # the whole policy runs once more after its last step
+    final_notification: true
+    steps:
+      - responders: [{ schedule: primary }]
+        delay_minutes: 5
+      - responders: [{ team: noc }, { random_member_of: noc }, { user: kim }]
+        delay_minutes: 10
+        repeat: 2                         # this step runs 3 times in all before the next
+        include_previous: true
+services:
+  - { id: web, name: Web, routing: { escalation_policy: default } }   # or { user: kim }, { schedule: primary }, { no_one: true }
+integrations:
+  - { id: std, name: Standard, type: standard, key: oncall-key-0123456789, service: web }
+`;
+
+beforeAll(async () => {
+  const applied = await api('PUT', '/config', document);
+  expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+});
+
+describe('on-call configuration as code', () => {
+  it('applies the documented shape, round-trips its export, and changes nothing the second time', async () => {
+    expect((await api('PUT', '/config', document)).body.changed).toBe(false);
+    const exported = (await api('GET', '/config')).body;
+    expect(exported.schedules[0].layers[0]).toMatchObject({ start: '2026-11-02T09:00', members: ['kim', 'lee', 'park'] });
+    expect(exported.escalation_policies[0].steps[1]).toMatchObject({ repeat: 2, include_previous: true });
+    expect(exported.services[0].routing).toEqual({ escalation_policy: 'default' });
+    expect((await api('PUT', '/config', exported)).body.changed).toBe(false);
+  });
+
+  it.each([
+    [{ teams: [{ id: 'noc', name: 'NOC', members: ['ghost'] }] }, 'teams[0].members[0]'],
+    [{ services: [{ id: 'web', name: 'Web', routing: { escalation_policy: 'nope' } }] }, 'services[0].routing.escalation_policy'],
+    [{ users: [{ id: 'kim', name: 'Kim' }] }, 'users'],
+    [
+      { users: [{ id: 'kim', name: 'Kim', notification_rules: [{ urgencies: ['high'], contact_method: 'pager', delay_minutes: 0 }] }] },
+      'users[0].notification_rules[0].contact_method',
+    ],
+    [{ schedules: [{ id: 's', name: 'S', time_zone: 'Mars/Olympus', layers: [] }] }, 'schedules[0].time_zone'],
+  ])('rejects %j naming %s', async (doc, field) => {
+    const { status, body } = await api('PUT', '/config', doc);
+    expect(status).toBe(400);
+    expect(body.fields.map((f: { field: string }) => f.field)).toContain(field);
+  });
+});
+
+describe('schedules API', () => {
+  it('answers who is on call at an instant', async () => {
+    const monday = await api('GET', '/schedules/primary/on-call?at=2026-11-02T09:00:00%2B09:00');
+    expect(monday.body).toMatchObject({ schedule: 'primary', on_call: [{ user: 'kim', name: 'Kim Minji', layer: 'Weekdays' }] });
+    const secondWeek = await api('GET', '/schedules/primary/on-call?at=2026-11-09T10:00:00%2B09:00');
+    expect(secondWeek.body.on_call.map((o: { user: string }) => o.user)).toEqual(['lee']);
+    const evening = await api('GET', '/schedules/primary/on-call?at=2026-11-02T18:00:00%2B09:00');
+    expect(evening.body.on_call).toEqual([]);
+    const christmasEve = await api('GET', '/schedules/primary/on-call?at=2026-12-24T10:00:00%2B09:00');
+    expect(christmasEve.body.on_call.map((o: { user: string }) => o.user)).toEqual(['lee']); // week 8: lee, not kim
+    const newYear = await api('GET', '/schedules/primary/on-call?at=2027-01-01T03:00:00%2B09:00');
+    expect(newYear.body.on_call.map((o: { user: string }) => o.user)).toEqual(['lee']);
+  });
+
+  it('lists shifts and gaps over a range', async () => {
+    const range = 'from=2026-11-02T00:00:00%2B09:00&to=2026-11-04T00:00:00%2B09:00';
+    const shifts = await api('GET', `/schedules/primary/shifts?${range}`);
+    expect(shifts.body.shifts).toEqual([
+      { user: 'kim', layer: 'Weekdays', start: '2026-11-02T00:00:00.000Z', end: '2026-11-02T09:00:00.000Z' },
+      { user: 'kim', layer: 'Weekdays', start: '2026-11-03T00:00:00.000Z', end: '2026-11-03T09:00:00.000Z' },
+    ]);
+    const gaps = await api('GET', `/schedules/primary/gaps?${range}`);
+    expect(gaps.body.gaps[0]).toEqual({ start: '2026-11-01T15:00:00.000Z', end: '2026-11-02T00:00:00.000Z' });
+    expect((await api('GET', '/schedules/primary/shifts?from=2026-11-04T00:00:00Z&to=2026-11-02T00:00:00Z')).status).toBe(400);
+    expect((await api('GET', '/schedules/nope/shifts?from=2026-11-02T00:00:00Z&to=2026-11-04T00:00:00Z')).status).toBe(404);
+  });
+
+  it('flags policies that page a schedule with gaps in the next four weeks', async () => {
+    const { body } = await api('GET', '/escalation-policies');
+    expect(body.escalation_policies[0]).toMatchObject({ id: 'default', schedules_with_gaps: ['primary'] });
+  });
+
+  it('answers everyone on call now, by schedule and by policy', async () => {
+    const { body } = await api('GET', '/on-call?at=2026-11-02T10:00:00%2B09:00');
+    expect(body.schedules).toEqual([{ schedule: 'primary', name: 'Primary', on_call: [{ user: 'kim', name: 'Kim Minji', layer: 'Weekdays' }] }]);
+    expect(body.escalation_policies[0].steps[0].on_call[0]).toMatchObject({ user: 'kim', via: 'schedule:primary' });
+  });
+
+  it('serves a secret iCalendar feed per schedule and per user, with text escaped', async () => {
+    const schedule = (await api('GET', '/schedules')).body.schedules[0];
+    const feed = await send(new URL(schedule.calendar_url).pathname);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toMatch(/^text\/calendar/);
+    const text = await feed.text();
+    expect(text).toMatch(/^BEGIN:VCALENDAR\r\n/);
+    expect(text).toContain('BEGIN:VEVENT');
+    const park = (await api('GET', '/users')).body.users.find((u: { handle: string }) => u.handle === 'park');
+    const own = await (await send(new URL(park.calendar_url).pathname)).text();
+    expect(own).toContain('SUMMARY:On call: park (Primary)');
+    expect(own).toContain('X-WR-CALNAME:Park <Seoyeon> on call');
+    expect((await send('/calendar/users/0000.ics')).status).toBe(404);
+  });
+});
+
+describe('simulate', () => {
+  it('answers the service, the policy and who would be paged when', async () => {
+    const { status, body } = await api('POST', '/simulate', {
+      integration: 'std',
+      event: { summary: 'disk', urgency: 'high' },
+      at: '2026-11-02T10:00:00+09:00',
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ service: { id: 'web' }, escalation_policy: { id: 'default' }, action: 'open' });
+    const pages = body.timeline.filter((e: { type: string }) => e.type === 'page');
+    expect(pages.slice(0, 2)).toEqual([
+      { at: '2026-11-02T01:00:00.000Z', type: 'page', user: 'kim', contact_method: 'kim-push', channel: 'push' },
+      { at: '2026-11-02T01:02:00.000Z', type: 'page', user: 'kim', contact_method: 'kim-sms', channel: 'sms' },
+    ]);
+    expect(body.random_choices[0]).toMatchObject({ candidates: ['kim', 'lee', 'park'] });
+    expect(body.timeline.filter((e: { type: string }) => e.type === 'exhausted')).toHaveLength(1);
+  });
+
+  it('answers 400 naming the field for a bad event or an unknown integration', async () => {
+    const bad = await api('POST', '/simulate', { integration: 'std', event: { urgency: 'loud' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['event.summary', 'event.urgency']);
+    const unknown = await api('POST', '/simulate', { integration: 'nope', event: { summary: 'x' } });
+    expect(unknown.body.fields[0].field).toBe('integration');
+  });
+});
