@@ -9,6 +9,8 @@ import {
   serviceCreateSchema,
   serviceUpdateSchema,
 } from './services';
+import { reassignSchema, simulateSchema } from './oncall';
+import { instantQuerySchema, rangeQuerySchema } from './schedules';
 import { tokenCreateSchema } from './tokens';
 
 interface Operation {
@@ -16,7 +18,7 @@ interface Operation {
   path: string;
   summary: string;
   body?: z.ZodType;
-  query?: z.ZodObject;
+  query?: z.ZodType;
   success: number;
   /** No bearer token: the integration key in the path is the credential. */
   public?: true;
@@ -41,6 +43,18 @@ const operations: Operation[] = [
   { method: 'delete', path: '/api/v1/integrations/{id}', summary: 'Delete an integration; its key stops working at once', success: 204 },
   { method: 'post', path: '/api/v1/tokens', summary: 'Create an API token for a user (shown once)', body: tokenCreateSchema, success: 201 },
   { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke an API token', success: 204 },
+  { method: 'post', path: '/api/v1/incidents/{id}/reassign', summary: 'Reassign to a user, schedule or escalation policy (restarts from step 1)', body: reassignSchema, success: 200 },
+  { method: 'get', path: '/api/v1/incidents/{id}/notifications', summary: "The incident's pages", success: 200 },
+  { method: 'get', path: '/api/v1/users', summary: 'List users (with their iCalendar feed URL)', success: 200 },
+  { method: 'get', path: '/api/v1/users/{id}/notifications', summary: "A user's pages, newest first", success: 200 },
+  { method: 'get', path: '/api/v1/teams', summary: 'List teams', success: 200 },
+  { method: 'get', path: '/api/v1/schedules', summary: 'List schedules (with their iCalendar feed URL)', success: 200 },
+  { method: 'get', path: '/api/v1/schedules/{id}/on-call', summary: 'Who is on call at an instant (default now)', query: instantQuerySchema, success: 200 },
+  { method: 'get', path: '/api/v1/schedules/{id}/shifts', summary: 'Shifts in a range', query: rangeQuerySchema, success: 200 },
+  { method: 'get', path: '/api/v1/schedules/{id}/gaps', summary: 'Stretches with nobody on call in a range', query: rangeQuerySchema, success: 200 },
+  { method: 'get', path: '/api/v1/escalation-policies', summary: 'List policies, flagging schedules with gaps in the next four weeks', success: 200 },
+  { method: 'get', path: '/api/v1/on-call', summary: 'Everyone on call now, by schedule and by policy', query: instantQuerySchema, success: 200 },
+  { method: 'post', path: '/api/v1/simulate', summary: 'Dry run: who an event would page, when and how (no side effects)', body: simulateSchema, success: 200 },
   { method: 'get', path: '/api/v1/config', summary: 'Export the configuration (JSON, or YAML with ?format=yaml)', success: 200 },
   { method: 'put', path: '/api/v1/config', summary: 'Apply a configuration document (YAML or JSON)', body: configDocumentSchema, success: 200 },
 ];

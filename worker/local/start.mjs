@@ -66,14 +66,64 @@ async function api(token, method, path, body) {
   return { status: response.status, body: response.status === 204 ? null : await response.json() };
 }
 
-/** The demo organisation, created once: a service and a standard integration. */
+/**
+ * The demo organisation, created once: three responders, two schedules and a three-step policy with
+ * half-minute delays, so that a whole escalation can be watched in a couple of minutes.
+ */
+const demoConfig = {
+  users: [
+    {
+      id: 'ana',
+      name: 'Ana Kim',
+      email: 'ana@example.com',
+      time_zone: 'Asia/Seoul',
+      locale: 'ko',
+      contact_methods: [
+        { id: 'ana-push', type: 'push' },
+        { id: 'ana-sms', type: 'sms', address: '+821000000001' },
+      ],
+      notification_rules: [
+        { urgencies: ['highest', 'high'], contact_method: 'ana-push', delay_minutes: 0 },
+        { urgencies: ['highest', 'high'], contact_method: 'ana-sms', delay_minutes: 0.25 },
+      ],
+    },
+    { id: 'ben', name: 'Ben Lee', email: 'ben@example.com', time_zone: 'Asia/Seoul' },
+    { id: 'chae', name: 'Chae Park', email: 'chae@example.com', time_zone: 'Europe/Berlin', locale: 'en' },
+  ],
+  teams: [{ id: 'ops', name: 'Ops', members: ['ana', 'ben', 'chae'], admins: ['ana'] }],
+  schedules: [
+    {
+      id: 'primary',
+      name: 'Primary',
+      time_zone: 'Asia/Seoul',
+      layers: [{ name: 'Daily', start: '2026-01-05T09:00', rotation: { type: 'daily' }, members: ['ana', 'ben'] }],
+    },
+    {
+      id: 'secondary',
+      name: 'Secondary',
+      time_zone: 'Asia/Seoul',
+      layers: [{ name: 'Weekly', start: '2026-01-05T09:00', rotation: { type: 'weekly' }, members: ['chae', 'ben'] }],
+    },
+  ],
+  escalation_policies: [
+    {
+      id: 'demo',
+      name: 'Demo (half-minute steps)',
+      steps: [
+        { responders: [{ schedule: 'primary' }], delay_minutes: 0.5 },
+        { responders: [{ schedule: 'secondary' }], delay_minutes: 0.5 },
+        { responders: [{ team: 'ops' }], delay_minutes: 0.5 },
+      ],
+    },
+  ],
+  services: [{ id: 'demo', name: 'Demo service', routing: { escalation_policy: 'demo' } }],
+  integrations: [{ id: 'demo-standard', name: 'Demo (standard API)', type: 'standard', service: 'demo' }],
+};
+
 async function demoIntegration(token) {
   const marker = join(stateDir, 'demo-created');
   if (!existsSync(marker)) {
-    const result = await api(token, 'PUT', '/config', {
-      services: [{ id: 'demo', name: 'Demo service' }],
-      integrations: [{ id: 'demo-standard', name: 'Demo (standard API)', type: 'standard', service: 'demo' }],
-    });
+    const result = await api(token, 'PUT', '/config', demoConfig);
     if (result.status !== 200) throw new Error(`creating the demo organisation failed: ${JSON.stringify(result.body)}`);
     writeFileSync(marker, new Date().toISOString());
   }
@@ -119,8 +169,10 @@ try {
       'Send an alert:',
       `  curl -sS -X POST '${demo.ingest_url}' -H 'Content-Type: application/json' \\`,
       `    -d '{"summary":"CPU above 90% on web-1","event_id":"cpu-web-1","urgency":"high"}'`,
-      'List incidents:',
+      'List incidents, then watch the pages go out step by step (every 30 s) until you acknowledge:',
       `  curl -sS '${origin}/api/v1/incidents' -H 'Authorization: Bearer ${token}'`,
+      `  curl -sS '${origin}/api/v1/incidents/<id>/notifications' -H 'Authorization: Bearer ${token}'`,
+      `  curl -sS -X POST '${origin}/api/v1/incidents/<id>/acknowledge' -H 'Authorization: Bearer ${token}'`,
     );
   }
   lines.push('', 'Press Ctrl+C to stop.', '');
