@@ -73,8 +73,9 @@ CREATE UNIQUE INDEX `integrations_handle` ON `integrations` (`handle`) WHERE del
 CREATE UNIQUE INDEX `integrations_key` ON `integrations` (`key`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE TABLE `notifications` (
 	`id` text PRIMARY KEY NOT NULL,
-	`incident_id` text NOT NULL,
-	`incident_number` integer NOT NULL,
+	`kind` text NOT NULL,
+	`incident_id` text,
+	`incident_number` integer,
 	`user` text NOT NULL,
 	`contact_method` text NOT NULL,
 	`channel` text NOT NULL,

@@ -1,11 +1,13 @@
 import type { IncidentObject } from './incident/object';
 import type { SequenceObject } from './incident/sequence';
+import type { HandoffObject } from './notify/handoff-object';
 import type { NotificationJob } from './notify/job';
 
 export interface Env {
   DB: D1Database;
   INCIDENTS: DurableObjectNamespace<IncidentObject>;
   SEQUENCES: DurableObjectNamespace<SequenceObject>;
+  HANDOFFS: DurableObjectNamespace<HandoffObject>;
   NOTIFICATIONS: Queue<NotificationJob>;
   /** The console's Worker; absent where only the API runs. */
   WEB?: Fetcher;

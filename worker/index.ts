@@ -9,6 +9,7 @@ import { calendarRoutes } from './api/schedules';
 
 export { IncidentObject } from './incident/object';
 export { SequenceObject } from './incident/sequence';
+export { HandoffObject } from './notify/handoff-object';
 
 export const app = new Hono<{ Bindings: Env }>()
   .route('/', ingestRoutes)

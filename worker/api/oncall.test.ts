@@ -164,3 +164,60 @@ describe('simulate', () => {
     expect(unknown.body.fields[0].field).toBe('integration');
   });
 });
+
+describe('handoff notices', () => {
+  it('tells a user through their contact methods when their shift starts', async () => {
+    const { runDurableObjectAlarm } = await import('cloudflare:test');
+    const { env } = await import('cloudflare:workers');
+    const { vi } = await import('vitest');
+    const applied = await api('PUT', '/config', {
+      teams: [],
+      escalation_policies: [],
+      services: [{ id: 'web', name: 'Web' }],
+      users: [
+        { id: 'kim', name: 'Kim', email: 'kim@example.com' },
+        {
+          id: 'lee',
+          name: 'Lee',
+          email: 'lee@example.com',
+          contact_methods: [
+            { id: 'lee-push', type: 'push' },
+            { id: 'lee-phone', type: 'voice', address: '+821000000002' },
+          ],
+          handoff_notices: [{ minutes_before: 0 }, { minutes_before: 10 }],
+        },
+        { id: 'park', name: 'Park' },
+      ],
+      schedules: [
+        {
+          id: 'daily',
+          name: 'Daily',
+          time_zone: 'Asia/Seoul',
+          layers: [{ name: 'Day', start: '2026-11-02T09:00', rotation: { type: 'daily' }, members: ['kim', 'lee'] }],
+        },
+      ],
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const handoffs = env.HANDOFFS.getByName('handoffs');
+      vi.setSystemTime(Date.parse('2026-11-03T08:50:20+09:00'));
+      await runDurableObjectAlarm(handoffs);
+      vi.setSystemTime(Date.parse('2026-11-03T09:00:05+09:00'));
+      await runDurableObjectAlarm(handoffs);
+      await runDurableObjectAlarm(handoffs); // a retried alarm tells nobody twice
+      let notices: { kind: string; channel: string; due_at: string; detail: string }[] = [];
+      await vi.waitFor(async () => {
+        notices = (await api('GET', '/users/lee/notifications')).body.notifications;
+        expect(notices).toHaveLength(2);
+      });
+      expect(notices.map((n) => [n.kind, n.channel, n.due_at])).toEqual([
+        ['handoff', 'push', '2026-11-03T00:00:00.000Z'],
+        ['handoff', 'push', '2026-11-02T23:50:00.000Z'],
+      ]);
+      expect(notices[0]!.detail).toMatch(/Daily starts now/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

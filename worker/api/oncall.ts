@@ -42,6 +42,7 @@ async function jsonBody<S extends z.ZodType>(request: Request, schema: S): Promi
 
 const notificationJson = (n: typeof notifications.$inferSelect) => ({
   id: n.id,
+  kind: n.kind,
   incident_id: n.incidentId,
   incident_number: n.incidentNumber,
   user: n.user,

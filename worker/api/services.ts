@@ -5,6 +5,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { integrations, services } from '../db/schema';
+import type { Env } from '../env';
 import { HttpError, parseJsonText, readLimitedBody, validate } from '../http';
 import { allow, type ApiEnv } from './auth';
 import { applyConfig } from './config/apply';
@@ -29,15 +30,15 @@ type Section = 'services' | 'integrations';
 
 /** Replaces, adds (item) or removes (null) one object of a section, and applies the result. */
 async function changeOne<K extends Section>(
-  d1: D1Database,
+  env: Env,
   section: K,
   handle: string,
   item: Configuration[K][number] | null,
 ) {
-  const { config } = await loadConfig(d1);
+  const { config } = await loadConfig(env.DB);
   const others = (config[section] as Configuration[K][number][]).filter((existing) => existing.id !== handle);
   const next = item === null ? others : [...others, item];
-  await applyConfig(d1, { [section]: next }, new Date());
+  await applyConfig(env, { [section]: next }, new Date());
 }
 
 async function currentOne<K extends Section>(d1: D1Database, section: K, idOrHandle: string) {
@@ -100,7 +101,7 @@ export const serviceRoutes = new Hono<ApiEnv>()
     if (config.services.some((s) => s.id === service.id)) {
       throw new HttpError(409, 'conflict', `a service is already named ${service.id}`, [{ field: 'id', message: 'taken' }]);
     }
-    await changeOne(c.env.DB, 'services', service.id, service);
+    await changeOne(c.env, 'services', service.id, service);
     return c.json(await serviceJson(c.env.DB, service.id), 201);
   })
   .get('/services/:id', allow('read'), async (c) => {
@@ -110,12 +111,12 @@ export const serviceRoutes = new Hono<ApiEnv>()
   .patch('/services/:id', allow('configure'), async (c) => {
     const service = await currentOne(c.env.DB, 'services', c.req.param('id'));
     const update = await jsonBody(c.req.raw, serviceUpdateSchema);
-    await changeOne(c.env.DB, 'services', service.id, { ...service, ...update });
+    await changeOne(c.env, 'services', service.id, { ...service, ...update });
     return c.json(await serviceJson(c.env.DB, service.id));
   })
   .delete('/services/:id', allow('configure'), async (c) => {
     const service = await currentOne(c.env.DB, 'services', c.req.param('id'));
-    await changeOne(c.env.DB, 'services', service.id, null);
+    await changeOne(c.env, 'services', service.id, null);
     return c.body(null, 204);
   })
   .get('/integrations', allow('read'), async (c) => {
@@ -134,7 +135,7 @@ export const serviceRoutes = new Hono<ApiEnv>()
         { field: 'id', message: 'taken' },
       ]);
     }
-    await changeOne(c.env.DB, 'integrations', integration.id, integration);
+    await changeOne(c.env, 'integrations', integration.id, integration);
     return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true), 201);
   })
   .get('/integrations/:id', allow('read'), async (c) => {
@@ -145,11 +146,11 @@ export const serviceRoutes = new Hono<ApiEnv>()
   .patch('/integrations/:id', allow('configure'), async (c) => {
     const integration = await currentOne(c.env.DB, 'integrations', c.req.param('id'));
     const update = await jsonBody(c.req.raw, integrationUpdateSchema);
-    await changeOne(c.env.DB, 'integrations', integration.id, { ...integration, ...update });
+    await changeOne(c.env, 'integrations', integration.id, { ...integration, ...update });
     return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true));
   })
   .delete('/integrations/:id', allow('configure'), async (c) => {
     const integration = await currentOne(c.env.DB, 'integrations', c.req.param('id'));
-    await changeOne(c.env.DB, 'integrations', integration.id, null);
+    await changeOne(c.env, 'integrations', integration.id, null);
     return c.body(null, 204);
   });

@@ -137,15 +137,17 @@ export const timelineEntries = sqliteTable(
 );
 
 /**
- * Every page the escalation sends, as the notification queue's consumer records it. Until real
- * providers deliver them, this is the local outbox; `id` is the page's idempotency key.
+ * Every notification (a page of an incident, or a handoff notice), as the notification queue's
+ * consumer records it. Until real providers deliver them, this is the local outbox; `id` is the
+ * job's idempotency key.
  */
 export const notifications = sqliteTable(
   'notifications',
   {
     id: text('id').primaryKey(),
-    incidentId: text('incident_id').notNull(),
-    incidentNumber: integer('incident_number').notNull(),
+    kind: text('kind', { enum: ['page', 'handoff'] }).notNull(),
+    incidentId: text('incident_id'),
+    incidentNumber: integer('incident_number'),
     user: text('user').notNull(),
     contactMethod: text('contact_method').notNull(),
     channel: text('channel').notNull(),

@@ -273,8 +273,7 @@ describe('escalation driven by the incident object', () => {
     vi.setSystemTime(minutes(1));
     await api('POST', `/incidents/${id}/acknowledge`);
     await at(stub, minutes(31));
-    const incident = (await api('GET', `/incidents/${id}`)).body;
-    expect(incident.status).toBe('triggered');
+    await vi.waitFor(async () => expect((await api('GET', `/incidents/${id}`)).body.status).toBe('triggered'));
     expect(await sent(id, 2)).toEqual([page('kim', 'push', 0), page('kim', 'push', 31)]);
   });
 

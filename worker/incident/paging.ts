@@ -11,7 +11,7 @@ import {
   type Position,
 } from '../escalation/escalation';
 import { singleResponderPolicy, type EscalationPolicy } from '../escalation/policy';
-import type { NotificationJob } from '../notify/job';
+import type { PageJob } from '../notify/job';
 import { onCallAt } from '../schedule/schedule';
 import type { Page } from '../users/contact';
 import type { Incident, TimelineEntry } from './lifecycle';
@@ -42,7 +42,7 @@ export interface Effects {
   timers: Timer[];
   /** Timer kinds of this incident to cancel before the new ones are set. */
   cancel: TimerKind[];
-  jobs: NotificationJob[];
+  jobs: PageJob[];
   /** A new escalation snapshot to keep, when it changed. */
   escalation: Escalation | null;
 }
@@ -198,6 +198,7 @@ export function sendPage(
   const effects = none();
   const { user, contactMethod } = timer.page;
   effects.jobs.push({
+    kind: 'page',
     id: timer.id,
     incidentId: incident.id,
     incidentNumber: incident.number,

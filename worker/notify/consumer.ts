@@ -6,7 +6,7 @@ import { notifications } from '../db/schema';
 import type { Env } from '../env';
 import { incidentObjectName } from '../incident/object';
 import type { Incident } from '../incident/lifecycle';
-import { notificationJobSchema, type NotificationJob } from './job';
+import { notificationJobSchema, type NotificationJob, type PageJob } from './job';
 
 /** Backoff for a failed delivery: 2, 4, 8… seconds, at most five minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -14,7 +14,7 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 /** Why the incident no longer wants this page, or null if it does. */
-export function cancellationReason(incident: Incident | null, job: NotificationJob): string | null {
+export function cancellationReason(incident: Incident | null, job: PageJob): string | null {
   if (incident === null) return 'the incident no longer exists';
   if (incident.status === 'resolved') return `incident #${incident.number} is resolved`;
   if (incident.status === 'acknowledged' && job.stopWhen === 'acknowledged') {
@@ -23,23 +23,36 @@ export function cancellationReason(incident: Incident | null, job: NotificationJ
   return null;
 }
 
-async function deliver(env: Env, job: NotificationJob, now: Date): Promise<void> {
+/** Why the job is no longer wanted, or null: a page asks its incident, a handoff notice always goes. */
+async function cancelled(env: Env, job: NotificationJob): Promise<string | null> {
+  if (job.kind === 'handoff') return null;
   const object = env.INCIDENTS.getByName(incidentObjectName(job.integrationId, job.eventId));
   const incident: Incident | null = await object.getIncident(job.incidentId);
-  const reason = cancellationReason(incident, job);
+  return cancellationReason(incident, job);
+}
+
+function detailOf(job: NotificationJob): string | null {
+  if (job.kind === 'page') return null;
+  const lead = job.minutesBefore === 0 ? 'starts now' : `starts in ${job.minutesBefore} min`;
+  return `on-call shift on ${job.schedule.name} ${lead} (${job.shiftStart} to ${job.shiftEnd})`;
+}
+
+async function deliver(env: Env, job: NotificationJob, now: Date): Promise<void> {
+  const reason = await cancelled(env, job);
   await drizzle(env.DB)
     .insert(notifications)
     .values({
       id: job.id,
-      incidentId: job.incidentId,
-      incidentNumber: job.incidentNumber,
+      kind: job.kind,
+      incidentId: job.kind === 'page' ? job.incidentId : null,
+      incidentNumber: job.kind === 'page' ? job.incidentNumber : null,
       user: job.user,
       contactMethod: job.contactMethod.id,
       channel: job.contactMethod.type,
       address: job.contactMethod.address ?? null,
       attempt: job.attempt,
       status: reason === null ? 'recorded' : 'cancelled',
-      detail: reason,
+      detail: reason ?? detailOf(job),
       dueAt: job.dueAt,
       processedAt: now.toISOString(),
     })

@@ -1,11 +1,20 @@
-// A notification job: one page of one user through one contact method, as the incident object sends
-// it to the queue. `id` is its idempotency key: a redelivered job is recorded once.
+// Notification jobs, as they travel the queue: a page of an incident, or a handoff notice. `id` is
+// the job's idempotency key: a redelivered job is recorded once.
 import { z } from 'zod';
 import { urgencySchema } from '../ingest/event';
 import { contactMethodSchema } from '../users/contact';
 
-export const notificationJobSchema = z.object({
+const common = {
   id: z.string(),
+  user: z.string(),
+  contactMethod: contactMethodSchema,
+  attempt: z.number().int().positive(),
+  dueAt: z.string(),
+};
+
+export const pageJobSchema = z.object({
+  kind: z.literal('page'),
+  ...common,
   incidentId: z.string(),
   incidentNumber: z.number().int(),
   /** Where the incident's object is: the consumer asks it for the incident's state before sending. */
@@ -13,10 +22,20 @@ export const notificationJobSchema = z.object({
   eventId: z.string(),
   summary: z.string(),
   urgency: urgencySchema,
-  user: z.string(),
-  contactMethod: contactMethodSchema,
-  attempt: z.number().int().positive(),
   stopWhen: z.enum(['acknowledged', 'resolved']),
-  dueAt: z.string(),
 });
+
+export const handoffJobSchema = z.object({
+  kind: z.literal('handoff'),
+  ...common,
+  schedule: z.object({ id: z.string(), name: z.string() }),
+  layer: z.string().nullable(),
+  shiftStart: z.string(),
+  shiftEnd: z.string(),
+  minutesBefore: z.number(),
+});
+
+export const notificationJobSchema = z.discriminatedUnion('kind', [pageJobSchema, handoffJobSchema]);
+export type PageJob = z.infer<typeof pageJobSchema>;
+export type HandoffJob = z.infer<typeof handoffJobSchema>;
 export type NotificationJob = z.infer<typeof notificationJobSchema>;

@@ -107,3 +107,10 @@ export function contactMethodProblems(user: Reachable): ContactProblem[] {
   });
   return problems;
 }
+
+/** How a user hears of something that is not an incident (a handoff): every way but a phone call. */
+export function noticeMethods(user: Reachable & { email?: string }): ContactMethod[] {
+  const quiet = user.contact_methods.filter((m) => m.type !== 'voice');
+  if (quiet.length > 0) return quiet.map((m) => (m.type === 'email' && !m.address && user.email ? { ...m, address: user.email } : m));
+  return user.email ? [{ id: 'email', type: 'email', address: user.email }] : [];
+}

@@ -1,6 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import { HttpError, validate } from '../../http';
+import type { Env } from '../../env';
 import { forgetIntegrations } from '../../ingest/integration-cache';
+import { rescheduleHandoffs } from '../../notify/handoff-object';
 import { configDocumentSchema, type ConfigDocument } from './document';
 import { inconsistencies, isEmpty, planConfig, summarize, type ChangeSummary } from './plan';
 import { applyPlan, loadConfig } from './store';
@@ -11,7 +13,8 @@ export interface ApplyResult {
 }
 
 /** Applies a configuration document: checks it whole, then writes only what differs. */
-export async function applyConfig(d1: D1Database, doc: ConfigDocument, now: Date): Promise<ApplyResult> {
+export async function applyConfig(env: Env, doc: ConfigDocument, now: Date): Promise<ApplyResult> {
+  const d1 = env.DB;
   const stored = await loadConfig(d1);
   const errors = inconsistencies(stored.config, doc);
   if (errors.length > 0) {
@@ -21,6 +24,10 @@ export async function applyConfig(d1: D1Database, doc: ConfigDocument, now: Date
   if (!isEmpty(plan)) {
     await applyPlan(d1, plan, stored.ids, now);
     forgetIntegrations();
+    // Users' handoff notices and the schedules they watch may have changed.
+    if (plan.users.created.length + plan.users.updated.length + plan.schedules.created.length + plan.schedules.updated.length > 0) {
+      await rescheduleHandoffs(env);
+    }
   }
   return { changed: !isEmpty(plan), changes: summarize(plan) };
 }
