@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, postEvent } from '../test/helpers';
 import { incidentObjectName } from './object';
 
-const T0 = Date.parse('2026-11-25T01:00:00Z'); // a Wednesday, 10:00 in Seoul
+// In the future, so that the runtime's own alarms (real time) never fire a timer before the test does.
+const T0 = Date.parse('2030-11-27T01:00:00Z'); // 10:00 in Seoul
 const minutes = (n: number) => T0 + n * 60_000;
 let run = 0;
 
@@ -37,7 +38,7 @@ function config(overrides: { policy?: object; service?: object } = {}) {
         id: 'primary',
         name: 'Primary',
         time_zone: 'Asia/Seoul',
-        layers: [{ name: 'Always', start: '2026-11-23T09:00', rotation: { type: 'weekly' }, members: ['kim', 'lee'] }],
+        layers: [{ name: 'Always', start: '2030-11-25T09:00', rotation: { type: 'weekly' }, members: ['kim', 'lee'] }],
       },
       {
         id: 'nights',
