@@ -1,46 +1,16 @@
 // `npm run bench`: starts each system under local `wrangler dev` on its own, loads it over loopback
 // and prints every figure with the ratios the targets are stated in. Figures vary ±20% from run to
 // run on a shared machine: only ratios taken in one run compare.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { escalationBench } from './escalation.mjs';
 import { load } from './load.mjs';
+import { withFreshDir, withTocsin, wranglerDev } from './local.mjs';
 
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 // Local wrangler dev fails near 3,400 live objects: keep each run of new objects well below.
 const NEW_OBJECTS = Number(process.env.BENCH_NEW_OBJECTS ?? 1500);
-const ADMIN_TOKEN = 'bench-admin-token';
-let nextPort = 18800;
-
-function wranglerDev(config, { persistTo, vars = {} }) {
-  const port = nextPort++;
-  const args = ['wrangler', 'dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo,
-    '--show-interactive-dev-session=false', '--log-level', 'error'];
-  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
-  const child = spawn('npx', args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    async ready(path = '/') {
-      for (let i = 0; i < 240; i++) {
-        try {
-          await fetch(`http://127.0.0.1:${port}${path}`);
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
-      throw new Error(`${config} did not start`);
-    },
-    async stop() {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {}
-      await new Promise((r) => setTimeout(r, 1500));
-    },
-  };
-}
+// BENCH_ONLY=tocsin: the ingest bench without its ceilings; BENCH_ONLY=escalation: the escalation bench only.
+const ONLY = process.env.BENCH_ONLY;
 
 const fmt = (r) =>
   `${r.rate.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   ` +
@@ -60,53 +30,27 @@ function boundedByObjects(url, body) {
   return load({ url, connections: CONNECTIONS, seconds, body });
 }
 
-async function measureCeiling(config, label, options) {
-  const dir = mkdtempSync(join(tmpdir(), 'tocsin-bench-'));
-  const worker = wranglerDev(config, { persistTo: dir });
-  try {
-    await worker.ready();
-    const body = JSON.stringify({ summary: 'bench', event_id: 'e-{n}' });
-    const result = options.newObjects
-      ? boundedByObjects(worker.origin, body)
-      : (load({ url: worker.origin, connections: CONNECTIONS, seconds: 2, body }),
-        load({ url: worker.origin, connections: CONNECTIONS, seconds: SECONDS, body }));
-    line(label, result);
-    return result;
-  } finally {
-    await worker.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function withTocsin(fn) {
-  const dir = mkdtempSync(join(tmpdir(), 'tocsin-bench-'));
-  const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], {
-    env: { ...process.env, CI: 'true' },
-    stdio: 'ignore',
+function measureCeiling(config, label, options) {
+  return withFreshDir(async (dir) => {
+    const worker = wranglerDev(config, { persistTo: dir });
+    try {
+      await worker.ready();
+      const body = JSON.stringify({ summary: 'bench', event_id: 'e-{n}' });
+      const result = options.newObjects
+        ? boundedByObjects(worker.origin, body)
+        : (load({ url: worker.origin, connections: CONNECTIONS, seconds: 2, body }),
+          load({ url: worker.origin, connections: CONNECTIONS, seconds: SECONDS, body }));
+      line(label, result);
+      return result;
+    } finally {
+      await worker.stop();
+    }
   });
-  if (migrate.status !== 0) throw new Error('migrations failed');
-  const tocsin = wranglerDev('wrangler.toml', { persistTo: dir, vars: { TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN } });
-  try {
-    await tocsin.ready('/api/v1/openapi.json');
-    const api = async (method, path, body) => {
-      const response = await fetch(`${tocsin.origin}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: body && JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.json();
-    };
-    return await fn(tocsin, api);
-  } finally {
-    await tocsin.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 async function ingestBench() {
   console.log(`\nStandard ingest, ${CONNECTIONS} connections, local wrangler dev\n`);
-  const skipCeilings = process.env.BENCH_ONLY === 'tocsin';
+  const skipCeilings = ONLY === 'tocsin';
   const noop = skipCeilings ? { rate: NaN, p99: NaN } : await measureCeiling('bench/ceilings/noop.toml', 'ceiling: no-op Worker', {});
   const fresh = skipCeilings
     ? { rate: NaN, p99: NaN }
@@ -140,4 +84,5 @@ async function ingestBench() {
   console.log(`fresh-object rate / no-op rate ${ratio(fresh.rate, noop.rate)}`);
 }
 
-await ingestBench();
+if (ONLY !== 'escalation') await ingestBench();
+if (ONLY === undefined || ONLY === 'escalation') await escalationBench();

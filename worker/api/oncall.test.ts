@@ -193,31 +193,81 @@ describe('handoff notices', () => {
           id: 'daily',
           name: 'Daily',
           time_zone: 'Asia/Seoul',
-          layers: [{ name: 'Day', start: '2026-11-02T09:00', rotation: { type: 'daily' }, members: ['kim', 'lee'] }],
+          layers: [{ name: 'Day', start: '2030-11-04T09:00', rotation: { type: 'daily' }, members: ['kim', 'lee'] }],
         },
       ],
     });
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    // In the future, so that the runtime's own alarms (real time) stay out of the way.
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       const handoffs = env.HANDOFFS.getByName('handoffs');
-      vi.setSystemTime(Date.parse('2026-11-03T08:50:20+09:00'));
+      vi.setSystemTime(Date.parse('2030-11-05T08:50:20+09:00'));
       await runDurableObjectAlarm(handoffs);
-      vi.setSystemTime(Date.parse('2026-11-03T09:00:05+09:00'));
+      vi.setSystemTime(Date.parse('2030-11-05T09:00:05+09:00'));
       await runDurableObjectAlarm(handoffs);
       await runDurableObjectAlarm(handoffs); // a retried alarm tells nobody twice
       let notices: { kind: string; channel: string; due_at: string; detail: string }[] = [];
       await vi.waitFor(async () => {
         notices = (await api('GET', '/users/lee/notifications')).body.notifications;
         expect(notices).toHaveLength(2);
-      });
+      }, { timeout: 5000, interval: 50 });
       expect(notices.map((n) => [n.kind, n.channel, n.due_at])).toEqual([
-        ['handoff', 'push', '2026-11-03T00:00:00.000Z'],
-        ['handoff', 'push', '2026-11-02T23:50:00.000Z'],
+        ['handoff', 'push', '2030-11-05T00:00:00.000Z'],
+        ['handoff', 'push', '2030-11-04T23:50:00.000Z'],
       ]);
       expect(notices[0]!.detail).toMatch(/Daily starts now/);
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('team admins', () => {
+  it('manage the services, schedules and policies their team owns, and nothing else', async () => {
+    const applied = await api('PUT', '/config', {
+      users: [
+        { id: 'kim', name: 'Kim', email: 'kim@example.com' },
+        { id: 'lee', name: 'Lee', email: 'lee@example.com' },
+        { id: 'park', name: 'Park', email: 'park@example.com' },
+      ],
+      teams: [
+        { id: 'noc', name: 'NOC', members: ['kim', 'lee'], admins: ['kim'] },
+        { id: 'db', name: 'DB', members: ['park'], admins: ['park'] },
+      ],
+      schedules: [],
+      escalation_policies: [],
+      services: [
+        { id: 'web', name: 'Web', team: 'noc' },
+        { id: 'billing', name: 'Billing', team: 'db' },
+        { id: 'shared', name: 'Shared' },
+      ],
+      integrations: [],
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    const kim = (await api('POST', '/tokens', { user: 'kim' })).body.token;
+    const lee = (await api('POST', '/tokens', { user: 'lee' })).body.token;
+
+    expect((await api('PATCH', '/services/web', { name: 'Web (NOC)' }, kim)).status).toBe(200);
+    expect((await api('PATCH', '/services/billing', { name: 'mine now' }, kim)).status).toBe(403);
+    expect((await api('PATCH', '/services/shared', { name: 'mine now' }, kim)).status).toBe(403);
+    expect((await api('PATCH', '/services/web', { team: 'db' }, kim)).status).toBe(403);
+    expect((await api('PATCH', '/services/web', { name: 'x' }, lee)).status).toBe(403);
+
+    const schedule = {
+      name: 'NOC primary',
+      team: 'noc',
+      time_zone: 'Asia/Seoul',
+      layers: [{ name: 'Day', start: '2026-11-02T09:00', rotation: { type: 'daily' }, members: ['kim', 'lee'] }],
+    };
+    const created = await api('PUT', '/schedules/noc-primary', schedule, kim);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(created.body).toMatchObject({ id: 'noc-primary', team: 'noc' });
+    expect((await api('PUT', '/schedules/db-primary', { ...schedule, team: 'db' }, kim)).status).toBe(403);
+    const policy = { name: 'NOC', team: 'noc', steps: [{ responders: [{ schedule: 'noc-primary' }], delay_minutes: 5 }] };
+    expect((await api('PUT', '/escalation-policies/noc', policy, kim)).status).toBe(200);
+    expect((await api('PUT', '/escalation-policies/noc', { ...policy, steps: [] }, kim)).body.fields[0].field).toBe('steps');
+    expect((await api('DELETE', '/escalation-policies/noc', undefined, lee)).status).toBe(403);
+    expect((await api('DELETE', '/escalation-policies/noc', undefined, kim)).status).toBe(204);
   });
 });

@@ -1,16 +1,24 @@
-// /api/v1/services and /api/v1/integrations: the same objects as in the configuration document,
-// edited one at a time. Each change goes through the configuration plan, so both doors agree.
-import { and, eq, isNull, or } from 'drizzle-orm';
+// One configured object at a time: services, integrations, schedules and escalation policies, the
+// same objects as in the configuration document. Every change goes through the configuration plan,
+// so both doors agree. Owners and admins change anything; a team's admins change what their team owns.
+import { and, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { escalationPolicySchema } from '../escalation/policy';
 import { integrations, services } from '../db/schema';
 import type { Env } from '../env';
 import { HttpError, parseJsonText, readLimitedBody, validate } from '../http';
-import { allow, type ApiEnv } from './auth';
+import { allow, type ApiEnv, type Principal } from './auth';
 import { applyConfig } from './config/apply';
-import { integrationConfigSchema, serviceConfigSchema, type Configuration } from './config/document';
-import { loadConfig } from './config/store';
+import {
+  integrationConfigSchema,
+  scheduleConfigSchema,
+  serviceConfigSchema,
+  type ConfigItem,
+  type Configuration,
+} from './config/document';
+import { loadConfig, type StoredConfig } from './config/store';
 
 export const serviceCreateSchema = serviceConfigSchema.meta({ id: 'ServiceCreate' });
 export const serviceUpdateSchema = serviceConfigSchema.omit({ id: true }).partial().meta({ id: 'ServiceUpdate' });
@@ -20,40 +28,60 @@ export const integrationUpdateSchema = integrationConfigSchema
   .partial()
   .meta({ id: 'IntegrationUpdate' });
 
+type Editable = 'services' | 'integrations' | 'schedules' | 'escalation_policies';
+const noun: Record<Editable, string> = {
+  services: 'service',
+  integrations: 'integration',
+  schedules: 'schedule',
+  escalation_policies: 'escalation policy',
+};
+
 async function jsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const body = await readLimitedBody(request, 64 * 1024);
-  if (body.tooLarge) throw new HttpError(413, 'payload_too_large', 'the body is over 64 KiB');
+  const body = await readLimitedBody(request, 256 * 1024);
+  if (body.tooLarge) throw new HttpError(413, 'payload_too_large', 'the body is over 256 KiB');
   return validate(schema, parseJsonText(body.text));
 }
 
-type Section = 'services' | 'integrations';
-
-/** Replaces, adds (item) or removes (null) one object of a section, and applies the result. */
-async function changeOne<K extends Section>(
-  env: Env,
-  section: K,
-  handle: string,
-  item: Configuration[K][number] | null,
-) {
-  const { config } = await loadConfig(env.DB);
-  const others = (config[section] as Configuration[K][number][]).filter((existing) => existing.id !== handle);
-  const next = item === null ? others : [...others, item];
-  await applyConfig(env, { [section]: next }, new Date());
+/** The team that owns an object: its own `team`, or for an integration, its service's. */
+function teamOf(config: Configuration, kind: Editable, item: ConfigItem<Editable>): string | undefined {
+  if (kind === 'integrations') {
+    const service = (item as ConfigItem<'integrations'>).service;
+    return config.services.find((s) => s.id === service)?.team;
+  }
+  return (item as { team?: string }).team;
 }
 
-async function currentOne<K extends Section>(d1: D1Database, section: K, idOrHandle: string) {
-  const db = drizzle(d1);
-  const table = section === 'services' ? services : integrations;
-  const row = await db
-    .select({ handle: table.handle })
-    .from(table)
-    .where(and(or(eq(table.id, idOrHandle), eq(table.handle, idOrHandle)), isNull(table.deletedAt)))
-    .get();
-  if (!row) throw new HttpError(404, 'not_found', `no ${section.slice(0, -1)} is named ${idOrHandle}`);
-  const { config } = await loadConfig(d1);
-  const item = (config[section] as Configuration[K][number][]).find((i) => i.id === row.handle);
-  if (!item) throw new HttpError(404, 'not_found', `no ${section.slice(0, -1)} is named ${idOrHandle}`);
+/** Owners and admins change anything; a team admin changes what the team owns, before and after. */
+function authorize(principal: Principal, config: Configuration, kind: Editable, ...items: (ConfigItem<Editable> | null)[]) {
+  if (principal.role === 'owner' || principal.role === 'admin') return;
+  const administers = (team: string | undefined) =>
+    team !== undefined && (config.teams.find((t) => t.id === team)?.admins.includes(principal.handle) ?? false);
+  if (items.every((item) => item === null || administers(teamOf(config, kind, item)))) return;
+  throw new HttpError(403, 'forbidden', `only an admin, or an admin of the team that owns it, may change this ${noun[kind]}`);
+}
+
+/** The object named by handle or internal id, or 404. */
+function currentOne<K extends Editable>(stored: StoredConfig, kind: K, idOrHandle: string): ConfigItem<K> {
+  const items = stored.config[kind] as ConfigItem<K>[];
+  const item = items.find((i) => i.id === idOrHandle || stored.ids[kind].get(i.id) === idOrHandle);
+  if (!item) throw new HttpError(404, 'not_found', `no ${noun[kind]} is named ${idOrHandle}`);
   return item;
+}
+
+/** Replaces or adds (item) or removes (null) one object, after checking who may. */
+async function changeOne<K extends Editable>(
+  env: Env,
+  principal: Principal,
+  kind: K,
+  handle: string,
+  item: ConfigItem<K> | null,
+  stored?: StoredConfig,
+) {
+  const { config } = stored ?? (await loadConfig(env.DB));
+  const items = config[kind] as ConfigItem<K>[];
+  authorize(principal, config, kind, items.find((i) => i.id === handle) ?? null, item);
+  const others = items.filter((existing) => existing.id !== handle);
+  await applyConfig(env, { [kind]: item === null ? others : [...others, item] }, new Date());
 }
 
 async function serviceJson(d1: D1Database, handle: string) {
@@ -88,69 +116,90 @@ async function integrationJson(d1: D1Database, handle: string, origin: string, s
   };
 }
 
-const canConfigure = (role: string) => role === 'owner' || role === 'admin';
+/** Keys let anyone send alerts: only those who may configure see them. */
+const seesKeys = (principal: Principal) => principal.role === 'owner' || principal.role === 'admin';
+
+function taken(kind: Editable, handle: string): HttpError {
+  return new HttpError(409, 'conflict', `a ${noun[kind]} is already named ${handle}`, [{ field: 'id', message: 'taken' }]);
+}
+
+/** PUT /{kind}/{handle} (create or replace) and DELETE, for objects edited whole. */
+function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(path: string, kind: K, schema: z.ZodType<ConfigItem<K>>) {
+  return new Hono<ApiEnv>()
+    .put(`/${path}/:id`, allow('read'), async (c) => {
+      const body = await jsonBody(c.req.raw, z.record(z.string(), z.unknown()));
+      const item = validate(schema, { ...body, id: c.req.param('id') });
+      await changeOne(c.env, c.get('principal'), kind, item.id, item);
+      return c.json(currentOne(await loadConfig(c.env.DB), kind, item.id));
+    })
+    .delete(`/${path}/:id`, allow('read'), async (c) => {
+      const stored = await loadConfig(c.env.DB);
+      const item = currentOne(stored, kind, c.req.param('id'));
+      await changeOne(c.env, c.get('principal'), kind, item.id, null, stored);
+      return c.body(null, 204);
+    });
+}
 
 export const serviceRoutes = new Hono<ApiEnv>()
   .get('/services', allow('read'), async (c) => {
     const { config } = await loadConfig(c.env.DB);
     return c.json({ services: await Promise.all(config.services.map((s) => serviceJson(c.env.DB, s.id))) });
   })
-  .post('/services', allow('configure'), async (c) => {
+  .post('/services', allow('read'), async (c) => {
     const service = await jsonBody(c.req.raw, serviceCreateSchema);
-    const { config } = await loadConfig(c.env.DB);
-    if (config.services.some((s) => s.id === service.id)) {
-      throw new HttpError(409, 'conflict', `a service is already named ${service.id}`, [{ field: 'id', message: 'taken' }]);
-    }
-    await changeOne(c.env, 'services', service.id, service);
+    const stored = await loadConfig(c.env.DB);
+    if (stored.config.services.some((s) => s.id === service.id)) throw taken('services', service.id);
+    await changeOne(c.env, c.get('principal'), 'services', service.id, service, stored);
     return c.json(await serviceJson(c.env.DB, service.id), 201);
   })
   .get('/services/:id', allow('read'), async (c) => {
-    const service = await currentOne(c.env.DB, 'services', c.req.param('id'));
+    const service = currentOne(await loadConfig(c.env.DB), 'services', c.req.param('id'));
     return c.json(await serviceJson(c.env.DB, service.id));
   })
-  .patch('/services/:id', allow('configure'), async (c) => {
-    const service = await currentOne(c.env.DB, 'services', c.req.param('id'));
+  .patch('/services/:id', allow('read'), async (c) => {
+    const stored = await loadConfig(c.env.DB);
+    const service = currentOne(stored, 'services', c.req.param('id'));
     const update = await jsonBody(c.req.raw, serviceUpdateSchema);
-    await changeOne(c.env, 'services', service.id, { ...service, ...update });
+    await changeOne(c.env, c.get('principal'), 'services', service.id, { ...service, ...update }, stored);
     return c.json(await serviceJson(c.env.DB, service.id));
   })
-  .delete('/services/:id', allow('configure'), async (c) => {
-    const service = await currentOne(c.env.DB, 'services', c.req.param('id'));
-    await changeOne(c.env, 'services', service.id, null);
+  .delete('/services/:id', allow('read'), async (c) => {
+    const stored = await loadConfig(c.env.DB);
+    const service = currentOne(stored, 'services', c.req.param('id'));
+    await changeOne(c.env, c.get('principal'), 'services', service.id, null, stored);
     return c.body(null, 204);
   })
   .get('/integrations', allow('read'), async (c) => {
     const { config } = await loadConfig(c.env.DB);
-    const showKey = canConfigure(c.get('principal').role);
     const origin = new URL(c.req.url).origin;
+    const showKey = seesKeys(c.get('principal'));
     return c.json({
       integrations: await Promise.all(config.integrations.map((i) => integrationJson(c.env.DB, i.id, origin, showKey))),
     });
   })
-  .post('/integrations', allow('configure'), async (c) => {
+  .post('/integrations', allow('read'), async (c) => {
     const integration = await jsonBody(c.req.raw, integrationCreateSchema);
-    const { config } = await loadConfig(c.env.DB);
-    if (config.integrations.some((i) => i.id === integration.id)) {
-      throw new HttpError(409, 'conflict', `an integration is already named ${integration.id}`, [
-        { field: 'id', message: 'taken' },
-      ]);
-    }
-    await changeOne(c.env, 'integrations', integration.id, integration);
+    const stored = await loadConfig(c.env.DB);
+    if (stored.config.integrations.some((i) => i.id === integration.id)) throw taken('integrations', integration.id);
+    await changeOne(c.env, c.get('principal'), 'integrations', integration.id, integration, stored);
     return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true), 201);
   })
   .get('/integrations/:id', allow('read'), async (c) => {
-    const integration = await currentOne(c.env.DB, 'integrations', c.req.param('id'));
-    const showKey = canConfigure(c.get('principal').role);
-    return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, showKey));
+    const integration = currentOne(await loadConfig(c.env.DB), 'integrations', c.req.param('id'));
+    return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, seesKeys(c.get('principal'))));
   })
-  .patch('/integrations/:id', allow('configure'), async (c) => {
-    const integration = await currentOne(c.env.DB, 'integrations', c.req.param('id'));
+  .patch('/integrations/:id', allow('read'), async (c) => {
+    const stored = await loadConfig(c.env.DB);
+    const integration = currentOne(stored, 'integrations', c.req.param('id'));
     const update = await jsonBody(c.req.raw, integrationUpdateSchema);
-    await changeOne(c.env, 'integrations', integration.id, { ...integration, ...update });
+    await changeOne(c.env, c.get('principal'), 'integrations', integration.id, { ...integration, ...update }, stored);
     return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true));
   })
-  .delete('/integrations/:id', allow('configure'), async (c) => {
-    const integration = await currentOne(c.env.DB, 'integrations', c.req.param('id'));
-    await changeOne(c.env, 'integrations', integration.id, null);
+  .delete('/integrations/:id', allow('read'), async (c) => {
+    const stored = await loadConfig(c.env.DB);
+    const integration = currentOne(stored, 'integrations', c.req.param('id'));
+    await changeOne(c.env, c.get('principal'), 'integrations', integration.id, null, stored);
     return c.body(null, 204);
-  });
+  })
+  .route('/', wholeObjectRoutes('schedules', 'schedules', scheduleConfigSchema))
+  .route('/', wholeObjectRoutes('escalation-policies', 'escalation_policies', escalationPolicySchema));

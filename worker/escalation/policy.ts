@@ -33,6 +33,8 @@ export const escalationPolicySchema = z
   .object({
     id: handleSchema,
     name: z.string().trim().min(1).max(200),
+    /** The team that owns it: that team's admins may change it. */
+    team: handleSchema.optional(),
     stop_when: z.enum(['acknowledged', 'resolved']).default('acknowledged'),
     /** Extra passes of the whole policy after its last step. */
     repeat: z.int().nonnegative().default(0),

@@ -5,7 +5,7 @@
 // nothing accepted is lost when D1 or the queue is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
-import { loadConfig } from '../api/config/store';
+import { liveConfig } from '../api/config/live';
 import { syncStatements, toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
 import type { Env } from '../env';
 import type { AlertEvent } from '../ingest/event';
@@ -276,7 +276,7 @@ export class IncidentObject extends DurableObject<Env> {
     if (!row) return false;
     const timer = JSON.parse(row.timer) as Timer;
     const needsConfig = timer.kind === 'start' || timer.kind === 'escalate';
-    const stored = needsConfig ? await loadConfig(this.env.DB) : null;
+    const stored = needsConfig ? await liveConfig(this.env.DB) : null;
     // Other events ran while the configuration loaded: an acknowledgement may have cancelled this timer.
     const incidentId = sql.exec<{ incident_id: string }>('SELECT incident_id FROM timers WHERE id = ?', timer.id).toArray()[0]
       ?.incident_id;

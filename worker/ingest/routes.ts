@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { Env } from '../env';
 import { HttpError, isJsonContentType, parseJsonText, readLimitedBody, validate } from '../http';
 import { adapterFor } from './adapter';
-import { integrationByKey } from './integration-cache';
+import { integrationByKey } from '../api/config/live';
 import { ingestEvents } from './pipeline';
 
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -12,7 +12,7 @@ export const ingestRoutes = new Hono<{ Bindings: Env }>().post('/integration/:ty
   // Read (and bound) the body first, so that no answer leaves before the sender has finished.
   const body = await readLimitedBody(c.req.raw, MAX_BODY_BYTES);
   const adapter = adapterFor(c.req.param('type'));
-  const integration = adapter ? await integrationByKey(c.env.DB, c.req.param('key'), Date.now()) : undefined;
+  const integration = adapter ? await integrationByKey(c.env.DB, c.req.param('key')) : undefined;
   if (!adapter || !integration || integration.type !== c.req.param('type')) {
     throw new HttpError(404, 'unknown_integration', 'no integration has this key');
   }

@@ -2,7 +2,7 @@
 // the hour, to notice configuration it was not told about). A notice is a job on the notification
 // queue with its own idempotency key, so a retried alarm tells nobody twice.
 import { DurableObject } from 'cloudflare:workers';
-import { loadConfig } from '../api/config/store';
+import { liveConfig } from '../api/config/live';
 import type { Env } from '../env';
 import { handoffNotices, nextHandoffNotice, type HandoffWatcher } from '../schedule/handoff';
 import { noticeMethods } from '../users/contact';
@@ -30,7 +30,7 @@ export class HandoffObject extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const covered = sql.exec<{ value: number }>("SELECT value FROM state WHERE key = 'covered_until'").toArray()[0]?.value;
     const from = Math.max(covered ?? now - 60_000, now - CATCH_UP);
-    const { config } = await loadConfig(this.env.DB);
+    const { config } = await liveConfig(this.env.DB);
     const users = new Map(config.users.map((u) => [u.id, u]));
     const jobs: HandoffJob[] = handoffNotices(watchers(config.users), config.schedules, new Date(from), new Date(now)).flatMap(
       (notice) => {
@@ -59,7 +59,7 @@ export class HandoffObject extends DurableObject<Env> {
   }
 
   private async arm(now: number): Promise<void> {
-    const { config } = await loadConfig(this.env.DB);
+    const { config } = await liveConfig(this.env.DB);
     const watching = watchers(config.users);
     if (watching.length === 0) {
       await this.ctx.storage.deleteAlarm();

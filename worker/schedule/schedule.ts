@@ -65,6 +65,8 @@ export const scheduleSchema = z
   .object({
     id: z.string().min(1),
     name: z.string().min(1),
+    /** The team that owns it: that team's admins may change it. */
+    team: z.string().min(1).optional(),
     time_zone: timeZoneSchema,
     layers: z.array(layerSchema).min(1),
     overrides: z.array(overrideSchema).default([]),

@@ -1,9 +1,9 @@
 import { parse as parseYaml } from 'yaml';
 import { HttpError, validate } from '../../http';
 import type { Env } from '../../env';
-import { forgetIntegrations } from '../../ingest/integration-cache';
 import { rescheduleHandoffs } from '../../notify/handoff-object';
 import { configDocumentSchema, type ConfigDocument } from './document';
+import { forgetLiveConfig } from './live';
 import { inconsistencies, isEmpty, planConfig, summarize, type ChangeSummary } from './plan';
 import { applyPlan, loadConfig } from './store';
 
@@ -23,7 +23,7 @@ export async function applyConfig(env: Env, doc: ConfigDocument, now: Date): Pro
   const plan = planConfig(stored.config, doc);
   if (!isEmpty(plan)) {
     await applyPlan(d1, plan, stored.ids, now);
-    forgetIntegrations();
+    forgetLiveConfig();
     // Users' handoff notices and the schedules they watch may have changed.
     if (plan.users.created.length + plan.users.updated.length + plan.schedules.created.length + plan.schedules.updated.length > 0) {
       await rescheduleHandoffs(env);

@@ -78,7 +78,7 @@ export const integrationConfigSchema = z
   })
   .strict();
 
-const schedulesSchema = z.array(scheduleSchema.and(z.object({ id: handleSchema })));
+export const scheduleConfigSchema = scheduleSchema.and(z.object({ id: handleSchema }));
 
 export const kinds = ['users', 'teams', 'schedules', 'escalation_policies', 'services', 'integrations'] as const;
 export type Kind = (typeof kinds)[number];
@@ -87,7 +87,7 @@ export const configDocumentSchema = z
   .object({
     users: z.array(userConfigSchema).optional(),
     teams: z.array(teamConfigSchema).optional(),
-    schedules: schedulesSchema.optional(),
+    schedules: z.array(scheduleConfigSchema).optional(),
     escalation_policies: z.array(escalationPolicySchema).optional(),
     services: z.array(serviceConfigSchema).optional(),
     integrations: z.array(integrationConfigSchema).optional(),

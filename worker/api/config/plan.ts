@@ -127,12 +127,14 @@ export function inconsistencies(current: Configuration, desired: ConfigDocument)
     schedule.layers.forEach((layer, l) =>
       layer.members.forEach((m, j) => reference('schedules', [i, 'layers', l, 'members', j], 'users', m)),
     );
+    if (schedule.team !== undefined) reference('schedules', [i, 'team'], 'teams', schedule.team);
     schedule.overrides.forEach((o, j) => {
       reference('schedules', [i, 'overrides', j, 'user'], 'users', o.user);
       if (o.replaces !== undefined) reference('schedules', [i, 'overrides', j, 'replaces'], 'users', o.replaces);
     });
   });
   result.escalation_policies.forEach((policy, i) => {
+    if (policy.team !== undefined) reference('escalation_policies', [i, 'team'], 'teams', policy.team);
     for (const ref of policyReferences(policy)) {
       const target = ref.kind === 'user' ? 'users' : ref.kind === 'schedule' ? 'schedules' : 'teams';
       reference('escalation_policies', [i, ...ref.path], target, ref.handle);

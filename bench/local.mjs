@@ -1,0 +1,77 @@
+// Starting systems under local `wrangler dev` for the benchmarks: each on its own port, with its own
+// fresh state directory, stopped (and its directory removed) when the bench is done with it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ADMIN_TOKEN = 'bench-admin-token';
+let nextPort = 18800;
+
+export function wranglerDev(config, { persistTo, vars = {} }) {
+  const port = nextPort++;
+  const args = ['wrangler', 'dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo,
+    '--show-interactive-dev-session=false', '--log-level', 'error'];
+  for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
+  const child = spawn('npx', args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    async ready(path = '/') {
+      for (let i = 0; i < 240; i++) {
+        try {
+          await fetch(`http://127.0.0.1:${port}${path}`);
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      throw new Error(`${config} did not start`);
+    },
+    async stop() {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {}
+      await new Promise((r) => setTimeout(r, 1500));
+    },
+  };
+}
+
+/** A system under `wrangler dev` with a fresh temporary state directory, removed afterwards. */
+export async function withFreshDir(fn) {
+  const dir = mkdtempSync(join(tmpdir(), 'tocsin-bench-'));
+  try {
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A fresh Tocsin (migrated D1, the bench admin token) for the length of `fn(tocsin, api)`; `api`
+ * calls /api/v1 as the admin and throws on any answer that is not 2xx.
+ */
+export function withTocsin(fn) {
+  return withFreshDir(async (dir) => {
+    const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], {
+      env: { ...process.env, CI: 'true' },
+      stdio: 'ignore',
+    });
+    if (migrate.status !== 0) throw new Error('migrations failed');
+    const tocsin = wranglerDev('wrangler.toml', { persistTo: dir, vars: { TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN } });
+    try {
+      await tocsin.ready('/api/v1/openapi.json');
+      const api = async (method, path, body) => {
+        const response = await fetch(`${tocsin.origin}/api/v1${path}`, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: body && JSON.stringify(body),
+        });
+        if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+        return response.json();
+      };
+      return await fn(tocsin, api);
+    } finally {
+      await tocsin.stop();
+    }
+  });
+}
