@@ -51,27 +51,53 @@ export function syncStatements(
         setWhere: sql`excluded.revision > ${incidents.revision}`,
       }),
   );
-  const recordInserts = records.flatMap((record) =>
-    record.kind === 'job'
-      ? []
-      : record.kind === 'alert'
-      ? db
-          .insert(alerts)
-          .values({ id: record.id, incidentId: record.incidentId, ...record.alert })
-          .onConflictDoNothing()
-      : db
-          .insert(timelineEntries)
-          .values({
-            id: record.id,
-            incidentId: record.incidentId,
-            seq: record.seq,
-            at: record.entry.at,
-            type: record.entry.type,
-            actorType: record.entry.actor.type,
-            actorId: record.entry.actor.id,
-            details: record.entry.details,
-          })
-          .onConflictDoNothing(),
+  const alertRows = records.flatMap((r) =>
+    r.kind === 'alert' ? [{ id: r.id, incidentId: r.incidentId, ...r.alert }] : [],
   );
+  const timelineRows = records.flatMap((r) =>
+    r.kind === 'timeline'
+      ? [
+          {
+            id: r.id,
+            incidentId: r.incidentId,
+            seq: r.seq,
+            at: r.entry.at,
+            type: r.entry.type,
+            actorType: r.entry.actor.type,
+            actorId: r.entry.actor.id,
+            details: r.entry.details,
+          },
+        ]
+      : [],
+  );
+  // Many rows per statement, so that a storm drains in few: D1 binds at most 100 parameters in one,
+  // and big payloads (an event may be 512 KiB) go a few at a time.
+  const recordInserts = [
+    ...chunk(alertRows, Math.floor(100 / 7)).map((rows) => db.insert(alerts).values(rows).onConflictDoNothing()),
+    ...chunk(timelineRows, Math.floor(100 / 8)).map((rows) =>
+      db.insert(timelineEntries).values(rows).onConflictDoNothing(),
+    ),
+  ];
   return [...incidentUpserts, ...recordInserts];
+}
+
+const MAX_STATEMENT_BYTES = 1_000_000;
+
+/** Runs of at most `size` items and about MAX_STATEMENT_BYTES of JSON (never less than one item). */
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const itemBytes = JSON.stringify(item).length;
+    if (current.length > 0 && (current.length === size || bytes + itemBytes > MAX_STATEMENT_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += itemBytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

@@ -166,6 +166,25 @@ describe('concurrency', () => {
 });
 
 describe('the outbox', () => {
+  it('drains a storm of large events into D1 in statements D1 accepts', async () => {
+    const big = 'x'.repeat(400 * 1024);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        postEvent(key, { summary: `big ${i}`, event_id: 'big-1', custom_details: { blob: big } }),
+      ),
+    );
+    expect(results.every((r) => r.status === 202)).toBe(true);
+    const id = results[0]!.body.incident_id;
+    await vi.waitFor(
+      async () => {
+        await drain(integrationId, 'big-1');
+        const count = await env.DB.prepare('SELECT count(*) AS n FROM alerts WHERE incident_id = ?').bind(id).first('n');
+        expect(count).toBe(12);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+
   it('keeps every accepted change while D1 fails, and delivers it once D1 is back', async () => {
     // Break D1 for real: the incidents table is renamed away, so the drain's batch fails.
     await env.DB.exec('ALTER TABLE incidents RENAME TO incidents_away');

@@ -79,7 +79,8 @@ interface Commit {
   fired?: string;
 }
 
-const DRAIN_BATCH = 100;
+const DRAIN_BATCH = 200;
+const DRAIN_DELAY_MS = 100;
 /** When the alarm retries a drain that has not finished by then. */
 const DRAIN_SAFETY_MS = 10_000;
 const MAX_RETRY_MS = 60_000;
@@ -322,6 +323,8 @@ export class IncidentObject extends DurableObject<Env> {
     this.drainWanted = true;
     this.draining ??= (async () => {
       try {
+        // A short wait gathers a storm's events into one batch; D1 is the queryable copy, not the truth.
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_DELAY_MS));
         while (this.drainWanted) {
           this.drainWanted = false;
           await this.drainOutbox();
