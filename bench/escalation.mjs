@@ -36,7 +36,12 @@ function percentile(sorted, p) {
 
 function summary(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 const ms = (n) => `${n.toFixed(1).padStart(7)} ms`;
@@ -78,7 +83,8 @@ async function listIncidentIds(api) {
 }
 
 const isDone = (timeline) =>
-  timeline.filter((t) => t.type === 'escalated').length >= STEPS && timeline.some((t) => t.type === 'escalation_exhausted');
+  timeline.filter((t) => t.type === 'escalated').length >= STEPS &&
+  timeline.some((t) => t.type === 'escalation_exhausted');
 
 export async function escalationBench() {
   const delaySeconds = DELAY_MINUTES * 60;
@@ -101,7 +107,9 @@ export async function escalationBench() {
             body: JSON.stringify({ summary: `escalation bench ${i}`, event_id: `esc-${i}`, urgency: 'high' }),
           });
           const body = await response.json().catch(() => null);
-          return response.status === 202 && body?.action === 'created' ? null : `${response.status} ${JSON.stringify(body)}`;
+          return response.status === 202 && body?.action === 'created'
+            ? null
+            : `${response.status} ${JSON.stringify(body)}`;
         } catch (error) {
           return String(error);
         }
@@ -110,7 +118,9 @@ export async function escalationBench() {
     const sendFailures = sent.filter((e) => e !== null);
     const sendSeconds = (Date.now() - sendStarted) / 1000;
     if (sendFailures.length > 0) {
-      console.log(`${sendFailures.length} of ${INCIDENTS} alerts did not create an incident; first: ${sendFailures[0]}`);
+      console.log(
+        `${sendFailures.length} of ${INCIDENTS} alerts did not create an incident; first: ${sendFailures[0]}`,
+      );
     }
     const expected = INCIDENTS - sendFailures.length;
 
@@ -151,7 +161,11 @@ export async function escalationBench() {
     const pagesDeadline = Date.now() + 15_000;
     while (true) {
       pages = (
-        await pool([...timelines.keys()], POLL_CONCURRENCY, async (id) => (await api('GET', `/incidents/${id}/notifications`)).notifications)
+        await pool(
+          [...timelines.keys()],
+          POLL_CONCURRENCY,
+          async (id) => (await api('GET', `/incidents/${id}/notifications`)).notifications,
+        )
       ).flat();
       if (pages.length >= STEPS * timelines.size || Date.now() >= pagesDeadline) break;
       await sleep(1000);
@@ -168,6 +182,8 @@ export async function escalationBench() {
         (unfinished > 0 ? ` (${unfinished} did not within ${TIMEOUT_MS / 1000} s; the list showed ${listed})` : '') +
         `; alerts sent in ${sendSeconds.toFixed(1)} s`,
     );
-    console.log(`pages recorded                       ${pages.length} (expected ${wantedPages}${statuses ? `; ${statuses}` : ''})`);
+    console.log(
+      `pages recorded                       ${pages.length} (expected ${wantedPages}${statuses ? `; ${statuses}` : ''})`,
+    );
   });
 }

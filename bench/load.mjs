@@ -30,9 +30,13 @@ const ms = (text) => {
 export function load({ url, connections, seconds, body }) {
   const file = join(mkdtempSync(join(tmpdir(), 'tocsin-wrk-')), 'load.lua');
   writeFileSync(file, script(body));
-  const run = spawnSync('wrk', ['-t', String(THREADS), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', file, url], {
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    'wrk',
+    ['-t', String(THREADS), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', file, url],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (run.error) throw new Error('the bench needs wrk on the PATH (Debian: apt-get install wrk)');
   const out = run.stdout;
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);

@@ -10,8 +10,21 @@ let nextPort = 18800;
 
 export function wranglerDev(config, { persistTo, vars = {} }) {
   const port = nextPort++;
-  const args = ['wrangler', 'dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo,
-    '--show-interactive-dev-session=false', '--log-level', 'error'];
+  const args = [
+    'wrangler',
+    'dev',
+    '-c',
+    config,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--persist-to',
+    persistTo,
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'error',
+  ];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   const child = spawn('npx', args, { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   return {

@@ -51,14 +51,20 @@ function measureCeiling(config, label, options) {
 async function ingestBench() {
   console.log(`\nStandard ingest, ${CONNECTIONS} connections, local wrangler dev\n`);
   const skipCeilings = ONLY === 'tocsin';
-  const noop = skipCeilings ? { rate: NaN, p99: NaN } : await measureCeiling('bench/ceilings/noop.toml', 'ceiling: no-op Worker', {});
+  const noop = skipCeilings
+    ? { rate: NaN, p99: NaN }
+    : await measureCeiling('bench/ceilings/noop.toml', 'ceiling: no-op Worker', {});
   const fresh = skipCeilings
     ? { rate: NaN, p99: NaN }
-    : await measureCeiling('bench/ceilings/fresh-object.toml', 'ceiling: fresh Durable Object + 1 row', { newObjects: true });
+    : await measureCeiling('bench/ceilings/fresh-object.toml', 'ceiling: fresh Durable Object + 1 row', {
+        newObjects: true,
+      });
   const [repeated, distinct] = await withTocsin(async (tocsin, api) => {
     await api('PUT', '/config', {
       services: [{ id: 'bench', name: 'Bench' }],
-      integrations: [{ id: 'bench', name: 'Bench', type: 'standard', service: 'bench', key: 'bench-key-0123456789abcdef' }],
+      integrations: [
+        { id: 'bench', name: 'Bench', type: 'standard', service: 'bench', key: 'bench-key-0123456789abcdef' },
+      ],
     });
     const url = `${tocsin.origin}/integration/standard/v1/bench-key-0123456789abcdef`;
     const same = JSON.stringify({ summary: 'repeated', event_id: 'one-id', urgency: 'high' });

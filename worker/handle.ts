@@ -4,4 +4,7 @@ import { z } from 'zod';
 
 export const handleSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a handle is 1–64 letters, digits, . _ - and starts with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'a handle is 1–64 letters, digits, . _ - and starts with a letter or digit',
+  );

@@ -93,5 +93,7 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
 
 export function isJsonContentType(contentType: string | undefined): boolean {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
-  return mediaType === 'application/json' || (mediaType?.startsWith('application/') === true && mediaType.endsWith('+json'));
+  return (
+    mediaType === 'application/json' || (mediaType?.startsWith('application/') === true && mediaType.endsWith('+json'))
+  );
 }

@@ -97,7 +97,12 @@ describe('incident actions', () => {
     expect((await api('POST', `/incidents/${id}/resolve`)).body.incident.status).toBe('resolved');
     await drain(integrationId, 'act-1');
     const { body } = await api('GET', `/incidents/${id}`);
-    expect(body.timeline.map((t: { type: string }) => t.type).filter((type: string) => type !== 'not_paged')).toEqual(['created', 'acknowledged', 'comment', 'resolved']);
+    expect(body.timeline.map((t: { type: string }) => t.type).filter((type: string) => type !== 'not_paged')).toEqual([
+      'created',
+      'acknowledged',
+      'comment',
+      'resolved',
+    ]);
     const entry = (type: string) => body.timeline.find((t: { type: string }) => t.type === type);
     expect(entry('acknowledged').actor).toEqual({ type: 'user', id: 'admin' });
     expect(entry('comment').details).toEqual({ text: 'looking <b>now</b>' });
@@ -134,9 +139,11 @@ describe('listing incidents', () => {
 
   it('filters by status, urgency, integration handle or id, and service', async () => {
     const byIntegration = await api('GET', '/incidents?integration=list-a');
-    expect(byIntegration.body.incidents.map((i: { number: number }) => i.number)).toEqual(
-      [numbers[4], numbers[2], numbers[0]],
-    );
+    expect(byIntegration.body.incidents.map((i: { number: number }) => i.number)).toEqual([
+      numbers[4],
+      numbers[2],
+      numbers[0],
+    ]);
     const integrationId = byIntegration.body.incidents[0].integration_id;
     const byId = await api('GET', `/incidents?integration=${integrationId}`);
     expect(byId.body.incidents).toHaveLength(3);

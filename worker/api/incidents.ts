@@ -16,7 +16,12 @@ const statusSchema = z.enum(['triggered', 'acknowledged', 'resolved']);
 const commaList = <T extends z.ZodType<string, string>>(item: T) =>
   z
     .string()
-    .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item));
 
 export const incidentListQuerySchema = z.object({
@@ -40,7 +45,11 @@ const incidentColumns = {
   integration: integrations.handle,
 };
 
-function incidentJson(row: { incident: typeof incidents.$inferSelect; service: string | null; integration: string | null }) {
+function incidentJson(row: {
+  incident: typeof incidents.$inferSelect;
+  service: string | null;
+  integration: string | null;
+}) {
   const i = row.incident;
   return {
     id: i.id,
@@ -138,7 +147,12 @@ export const incidentRoutes = new Hono<ApiEnv>()
     const row = await getIncidentRow(db, id);
     if (!row) throw new HttpError(404, 'not_found', `no incident has id ${id}`);
     const [alertRows, timelineRows] = await db.batch([
-      db.select().from(alerts).where(eq(alerts.incidentId, id)).orderBy(desc(alerts.receivedAt), desc(alerts.id)).limit(100),
+      db
+        .select()
+        .from(alerts)
+        .where(eq(alerts.incidentId, id))
+        .orderBy(desc(alerts.receivedAt), desc(alerts.id))
+        .limit(100),
       db.select().from(timelineEntries).where(eq(timelineEntries.incidentId, id)).orderBy(asc(timelineEntries.seq)),
     ]);
     return c.json({
@@ -172,7 +186,12 @@ export const incidentRoutes = new Hono<ApiEnv>()
     const body = await readLimitedBody(c.req.raw, 64 * 1024);
     if (body.tooLarge) throw new HttpError(413, 'payload_too_large', 'a comment is at most 64 KiB');
     const { text } = validate(commentSchema, parseJsonText(body.text));
-    const result = await commandIncident(c.env, c.req.param('id'), { type: 'comment', text }, c.get('principal').handle);
+    const result = await commandIncident(
+      c.env,
+      c.req.param('id'),
+      { type: 'comment', text },
+      c.get('principal').handle,
+    );
     return c.json(commandJson(result, await handlesOf(c.env, result.incident)), 201);
   });
 

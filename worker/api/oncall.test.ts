@@ -62,7 +62,10 @@ describe('on-call configuration as code', () => {
   it('applies the documented shape, round-trips its export, and changes nothing the second time', async () => {
     expect((await api('PUT', '/config', document)).body.changed).toBe(false);
     const exported = (await api('GET', '/config')).body;
-    expect(exported.schedules[0].layers[0]).toMatchObject({ start: '2026-11-02T09:00', members: ['kim', 'lee', 'park'] });
+    expect(exported.schedules[0].layers[0]).toMatchObject({
+      start: '2026-11-02T09:00',
+      members: ['kim', 'lee', 'park'],
+    });
     expect(exported.escalation_policies[0].steps[1]).toMatchObject({ repeat: 2, include_previous: true });
     expect(exported.services[0].routing).toEqual({ escalation_policy: 'default' });
     expect((await api('PUT', '/config', exported)).body.changed).toBe(false);
@@ -70,10 +73,21 @@ describe('on-call configuration as code', () => {
 
   it.each([
     [{ teams: [{ id: 'noc', name: 'NOC', members: ['ghost'] }] }, 'teams[0].members[0]'],
-    [{ services: [{ id: 'web', name: 'Web', routing: { escalation_policy: 'nope' } }] }, 'services[0].routing.escalation_policy'],
+    [
+      { services: [{ id: 'web', name: 'Web', routing: { escalation_policy: 'nope' } }] },
+      'services[0].routing.escalation_policy',
+    ],
     [{ users: [{ id: 'kim', name: 'Kim' }] }, 'users'],
     [
-      { users: [{ id: 'kim', name: 'Kim', notification_rules: [{ urgencies: ['high'], contact_method: 'pager', delay_minutes: 0 }] }] },
+      {
+        users: [
+          {
+            id: 'kim',
+            name: 'Kim',
+            notification_rules: [{ urgencies: ['high'], contact_method: 'pager', delay_minutes: 0 }],
+          },
+        ],
+      },
       'users[0].notification_rules[0].contact_method',
     ],
     [{ schedules: [{ id: 's', name: 'S', time_zone: 'Mars/Olympus', layers: [] }] }, 'schedules[0].time_zone'],
@@ -87,7 +101,10 @@ describe('on-call configuration as code', () => {
 describe('schedules API', () => {
   it('answers who is on call at an instant', async () => {
     const monday = await api('GET', '/schedules/primary/on-call?at=2026-11-02T09:00:00%2B09:00');
-    expect(monday.body).toMatchObject({ schedule: 'primary', on_call: [{ user: 'kim', name: 'Kim Minji', layer: 'Weekdays' }] });
+    expect(monday.body).toMatchObject({
+      schedule: 'primary',
+      on_call: [{ user: 'kim', name: 'Kim Minji', layer: 'Weekdays' }],
+    });
     const secondWeek = await api('GET', '/schedules/primary/on-call?at=2026-11-09T10:00:00%2B09:00');
     expect(secondWeek.body.on_call.map((o: { user: string }) => o.user)).toEqual(['lee']);
     const evening = await api('GET', '/schedules/primary/on-call?at=2026-11-02T18:00:00%2B09:00');
@@ -107,8 +124,12 @@ describe('schedules API', () => {
     ]);
     const gaps = await api('GET', `/schedules/primary/gaps?${range}`);
     expect(gaps.body.gaps[0]).toEqual({ start: '2026-11-01T15:00:00.000Z', end: '2026-11-02T00:00:00.000Z' });
-    expect((await api('GET', '/schedules/primary/shifts?from=2026-11-04T00:00:00Z&to=2026-11-02T00:00:00Z')).status).toBe(400);
-    expect((await api('GET', '/schedules/nope/shifts?from=2026-11-02T00:00:00Z&to=2026-11-04T00:00:00Z')).status).toBe(404);
+    expect(
+      (await api('GET', '/schedules/primary/shifts?from=2026-11-04T00:00:00Z&to=2026-11-02T00:00:00Z')).status,
+    ).toBe(400);
+    expect((await api('GET', '/schedules/nope/shifts?from=2026-11-02T00:00:00Z&to=2026-11-04T00:00:00Z')).status).toBe(
+      404,
+    );
   });
 
   it('flags policies that page a schedule with gaps in the next four weeks', async () => {
@@ -118,7 +139,9 @@ describe('schedules API', () => {
 
   it('answers everyone on call now, by schedule and by policy', async () => {
     const { body } = await api('GET', '/on-call?at=2026-11-02T10:00:00%2B09:00');
-    expect(body.schedules).toEqual([{ schedule: 'primary', name: 'Primary', on_call: [{ user: 'kim', name: 'Kim Minji', layer: 'Weekdays' }] }]);
+    expect(body.schedules).toEqual([
+      { schedule: 'primary', name: 'Primary', on_call: [{ user: 'kim', name: 'Kim Minji', layer: 'Weekdays' }] },
+    ]);
     expect(body.escalation_policies[0].steps[0].on_call[0]).toMatchObject({ user: 'kim', via: 'schedule:primary' });
   });
 
@@ -208,10 +231,13 @@ describe('handoff notices', () => {
       await runDurableObjectAlarm(handoffs);
       await runDurableObjectAlarm(handoffs); // a retried alarm tells nobody twice
       let notices: { kind: string; channel: string; due_at: string; detail: string }[] = [];
-      await vi.waitFor(async () => {
-        notices = (await api('GET', '/users/lee/notifications')).body.notifications;
-        expect(notices).toHaveLength(2);
-      }, { timeout: 5000, interval: 50 });
+      await vi.waitFor(
+        async () => {
+          notices = (await api('GET', '/users/lee/notifications')).body.notifications;
+          expect(notices).toHaveLength(2);
+        },
+        { timeout: 5000, interval: 50 },
+      );
       expect(notices.map((n) => [n.kind, n.channel, n.due_at])).toEqual([
         ['handoff', 'push', '2030-11-05T00:00:00.000Z'],
         ['handoff', 'push', '2030-11-04T23:50:00.000Z'],
@@ -264,9 +290,15 @@ describe('team admins', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     expect(created.body).toMatchObject({ id: 'noc-primary', team: 'noc' });
     expect((await api('PUT', '/schedules/db-primary', { ...schedule, team: 'db' }, kim)).status).toBe(403);
-    const policy = { name: 'NOC', team: 'noc', steps: [{ responders: [{ schedule: 'noc-primary' }], delay_minutes: 5 }] };
+    const policy = {
+      name: 'NOC',
+      team: 'noc',
+      steps: [{ responders: [{ schedule: 'noc-primary' }], delay_minutes: 5 }],
+    };
     expect((await api('PUT', '/escalation-policies/noc', policy, kim)).status).toBe(200);
-    expect((await api('PUT', '/escalation-policies/noc', { ...policy, steps: [] }, kim)).body.fields[0].field).toBe('steps');
+    expect((await api('PUT', '/escalation-policies/noc', { ...policy, steps: [] }, kim)).body.fields[0].field).toBe(
+      'steps',
+    );
     expect((await api('DELETE', '/escalation-policies/noc', undefined, lee)).status).toBe(403);
     expect((await api('DELETE', '/escalation-policies/noc', undefined, kim)).status).toBe(204);
   });

@@ -71,9 +71,10 @@ function integrationOf(stored: StoredConfig, idOrHandle: string) {
   const handle = stored.config.integrations.find(
     (i) => i.id === idOrHandle || stored.ids.integrations.get(i.id) === idOrHandle,
   );
-  if (!handle) throw new HttpError(400, 'invalid_request', `no integration is named ${idOrHandle}`, [
-    { field: 'integration', message: 'unknown integration' },
-  ]);
+  if (!handle)
+    throw new HttpError(400, 'invalid_request', `no integration is named ${idOrHandle}`, [
+      { field: 'integration', message: 'unknown integration' },
+    ]);
   return handle;
 }
 
@@ -86,7 +87,10 @@ function reassignTarget(config: Configuration, target: z.infer<typeof reassignSc
       : field === 'schedule'
         ? config.schedules.some((s) => s.id === handle)
         : config.escalation_policies.some((p) => p.id === handle);
-  if (!known) throw new HttpError(400, 'invalid_request', `no ${field.replace('_', ' ')} is named ${handle}`, [{ field, message: 'unknown' }]);
+  if (!known)
+    throw new HttpError(400, 'invalid_request', `no ${field.replace('_', ' ')} is named ${handle}`, [
+      { field, message: 'unknown' },
+    ]);
   const routing = routingSchema.parse(target);
   return { escalation: escalationFor(routing, config, undefined, 0), label: `${field}:${handle}` };
 }
@@ -116,7 +120,12 @@ export const onCallRoutes = new Hono<ApiEnv>()
       .where(and(or(eq(users.id, c.req.param('id')), eq(users.handle, c.req.param('id'))), isNull(users.deletedAt)))
       .get();
     if (!user) throw new HttpError(404, 'not_found', `no user is named ${c.req.param('id')}`);
-    const rows = await db.select().from(notifications).where(eq(notifications.user, user.handle)).orderBy(desc(notifications.dueAt)).limit(200);
+    const rows = await db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.user, user.handle))
+      .orderBy(desc(notifications.dueAt))
+      .limit(200);
     return c.json({ notifications: rows.map(notificationJson) });
   })
   .get('/incidents/:id/notifications', allow('read'), async (c) => {
@@ -161,7 +170,13 @@ export const onCallRoutes = new Hono<ApiEnv>()
       at: at.toISOString(),
     };
     if (event.action !== 'open') {
-      return c.json({ ...base, action: event.action, message: `an ${event.action} event pages nobody`, timeline: [], random_choices: [] });
+      return c.json({
+        ...base,
+        action: event.action,
+        message: `an ${event.action} event pages nobody`,
+        timeline: [],
+        random_choices: [],
+      });
     }
     if (escalation.policy === null) {
       return c.json({ ...base, action: 'open', message: escalation.reason, timeline: [], random_choices: [] });
@@ -172,7 +187,11 @@ export const onCallRoutes = new Hono<ApiEnv>()
       randomChoices.push({ key, candidates });
       return candidates[0]!;
     };
-    const plan = planEscalation(escalation.policy, { directory: directoryOf(stored.config), pick, urgency: event.urgency }, at);
+    const plan = planEscalation(
+      escalation.policy,
+      { directory: directoryOf(stored.config), pick, urgency: event.urgency },
+      at,
+    );
     const timeline = [
       ...plan.events.map(eventJson),
       ...plan.pages.map((p) => ({
@@ -185,4 +204,3 @@ export const onCallRoutes = new Hono<ApiEnv>()
     ].sort((a, b) => a.at.localeCompare(b.at));
     return c.json({ ...base, action: 'open', timeline, random_choices: randomChoices });
   });
-

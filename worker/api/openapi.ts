@@ -3,12 +3,7 @@ import { z } from 'zod';
 import { standardEventSchema } from '../ingest/standard';
 import { configDocumentSchema } from './config/document';
 import { commentSchema, incidentListQuerySchema } from './incidents';
-import {
-  integrationCreateSchema,
-  integrationUpdateSchema,
-  serviceCreateSchema,
-  serviceUpdateSchema,
-} from './services';
+import { integrationCreateSchema, integrationUpdateSchema, serviceCreateSchema, serviceUpdateSchema } from './services';
 import { reassignSchema, simulateSchema } from './oncall';
 import { instantQuerySchema, rangeQuerySchema } from './schedules';
 import { tokenCreateSchema } from './tokens';
@@ -25,38 +20,132 @@ interface Operation {
 }
 
 const operations: Operation[] = [
-  { method: 'post', path: '/integration/standard/v1/{key}', summary: 'Send an event (standard integration)', body: standardEventSchema, success: 202, public: true },
+  {
+    method: 'post',
+    path: '/integration/standard/v1/{key}',
+    summary: 'Send an event (standard integration)',
+    body: standardEventSchema,
+    success: 202,
+    public: true,
+  },
   { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: incidentListQuerySchema, success: 200 },
   { method: 'get', path: '/api/v1/incidents/{id}', summary: 'An incident with its alerts and timeline', success: 200 },
   { method: 'post', path: '/api/v1/incidents/{id}/acknowledge', summary: 'Acknowledge an incident', success: 200 },
   { method: 'post', path: '/api/v1/incidents/{id}/resolve', summary: 'Resolve an incident', success: 200 },
-  { method: 'post', path: '/api/v1/incidents/{id}/comment', summary: 'Comment on an incident', body: commentSchema, success: 201 },
+  {
+    method: 'post',
+    path: '/api/v1/incidents/{id}/comment',
+    summary: 'Comment on an incident',
+    body: commentSchema,
+    success: 201,
+  },
   { method: 'get', path: '/api/v1/services', summary: 'List services', success: 200 },
   { method: 'post', path: '/api/v1/services', summary: 'Create a service', body: serviceCreateSchema, success: 201 },
   { method: 'get', path: '/api/v1/services/{id}', summary: 'A service, by id or handle', success: 200 },
-  { method: 'patch', path: '/api/v1/services/{id}', summary: 'Change a service', body: serviceUpdateSchema, success: 200 },
+  {
+    method: 'patch',
+    path: '/api/v1/services/{id}',
+    summary: 'Change a service',
+    body: serviceUpdateSchema,
+    success: 200,
+  },
   { method: 'delete', path: '/api/v1/services/{id}', summary: 'Delete a service', success: 204 },
   { method: 'get', path: '/api/v1/integrations', summary: 'List integrations', success: 200 },
-  { method: 'post', path: '/api/v1/integrations', summary: 'Create an integration (answers its key and ingest URL)', body: integrationCreateSchema, success: 201 },
+  {
+    method: 'post',
+    path: '/api/v1/integrations',
+    summary: 'Create an integration (answers its key and ingest URL)',
+    body: integrationCreateSchema,
+    success: 201,
+  },
   { method: 'get', path: '/api/v1/integrations/{id}', summary: 'An integration, by id or handle', success: 200 },
-  { method: 'patch', path: '/api/v1/integrations/{id}', summary: 'Change an integration', body: integrationUpdateSchema, success: 200 },
-  { method: 'delete', path: '/api/v1/integrations/{id}', summary: 'Delete an integration; its key stops working at once', success: 204 },
-  { method: 'post', path: '/api/v1/tokens', summary: 'Create an API token for a user (shown once)', body: tokenCreateSchema, success: 201 },
+  {
+    method: 'patch',
+    path: '/api/v1/integrations/{id}',
+    summary: 'Change an integration',
+    body: integrationUpdateSchema,
+    success: 200,
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/integrations/{id}',
+    summary: 'Delete an integration; its key stops working at once',
+    success: 204,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/tokens',
+    summary: 'Create an API token for a user (shown once)',
+    body: tokenCreateSchema,
+    success: 201,
+  },
   { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke an API token', success: 204 },
-  { method: 'post', path: '/api/v1/incidents/{id}/reassign', summary: 'Reassign to a user, schedule or escalation policy (restarts from step 1)', body: reassignSchema, success: 200 },
+  {
+    method: 'post',
+    path: '/api/v1/incidents/{id}/reassign',
+    summary: 'Reassign to a user, schedule or escalation policy (restarts from step 1)',
+    body: reassignSchema,
+    success: 200,
+  },
   { method: 'get', path: '/api/v1/incidents/{id}/notifications', summary: "The incident's pages", success: 200 },
   { method: 'get', path: '/api/v1/users', summary: 'List users (with their iCalendar feed URL)', success: 200 },
   { method: 'get', path: '/api/v1/users/{id}/notifications', summary: "A user's pages, newest first", success: 200 },
   { method: 'get', path: '/api/v1/teams', summary: 'List teams', success: 200 },
   { method: 'get', path: '/api/v1/schedules', summary: 'List schedules (with their iCalendar feed URL)', success: 200 },
-  { method: 'get', path: '/api/v1/schedules/{id}/on-call', summary: 'Who is on call at an instant (default now)', query: instantQuerySchema, success: 200 },
-  { method: 'get', path: '/api/v1/schedules/{id}/shifts', summary: 'Shifts in a range', query: rangeQuerySchema, success: 200 },
-  { method: 'get', path: '/api/v1/schedules/{id}/gaps', summary: 'Stretches with nobody on call in a range', query: rangeQuerySchema, success: 200 },
-  { method: 'get', path: '/api/v1/escalation-policies', summary: 'List policies, flagging schedules with gaps in the next four weeks', success: 200 },
-  { method: 'get', path: '/api/v1/on-call', summary: 'Everyone on call now, by schedule and by policy', query: instantQuerySchema, success: 200 },
-  { method: 'post', path: '/api/v1/simulate', summary: 'Dry run: who an event would page, when and how (no side effects)', body: simulateSchema, success: 200 },
-  { method: 'get', path: '/api/v1/config', summary: 'Export the configuration (JSON, or YAML with ?format=yaml)', success: 200 },
-  { method: 'put', path: '/api/v1/config', summary: 'Apply a configuration document (YAML or JSON)', body: configDocumentSchema, success: 200 },
+  {
+    method: 'get',
+    path: '/api/v1/schedules/{id}/on-call',
+    summary: 'Who is on call at an instant (default now)',
+    query: instantQuerySchema,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/schedules/{id}/shifts',
+    summary: 'Shifts in a range',
+    query: rangeQuerySchema,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/schedules/{id}/gaps',
+    summary: 'Stretches with nobody on call in a range',
+    query: rangeQuerySchema,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/escalation-policies',
+    summary: 'List policies, flagging schedules with gaps in the next four weeks',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/on-call',
+    summary: 'Everyone on call now, by schedule and by policy',
+    query: instantQuerySchema,
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/simulate',
+    summary: 'Dry run: who an event would page, when and how (no side effects)',
+    body: simulateSchema,
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/config',
+    summary: 'Export the configuration (JSON, or YAML with ?format=yaml)',
+    success: 200,
+  },
+  {
+    method: 'put',
+    path: '/api/v1/config',
+    summary: 'Apply a configuration document (YAML or JSON)',
+    body: configDocumentSchema,
+    success: 200,
+  },
 ];
 
 const errorSchema = {
@@ -78,9 +167,13 @@ type JsonSchema = Record<string, unknown>;
 /** A schema's JSON Schema, with named schemas (`.meta({ id })`) moved into `components`. */
 function jsonSchema(schema: z.ZodType, components: Record<string, JsonSchema>): JsonSchema {
   const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
-  const { $schema: _, $defs, ...rest } = JSON.parse(
-    JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/'),
-  ) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  const {
+    $schema: _,
+    $defs,
+    ...rest
+  } = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
   Object.assign(components, $defs ?? {});
   return rest;
 }
@@ -92,7 +185,9 @@ function operationObject(op: Operation, components: Record<string, JsonSchema>) 
     required: true,
     schema: { type: 'string' },
   }));
-  const queryShape = op.query ? (jsonSchema(op.query, components) as { properties?: Record<string, object>; required?: string[] }) : undefined;
+  const queryShape = op.query
+    ? (jsonSchema(op.query, components) as { properties?: Record<string, object>; required?: string[] })
+    : undefined;
   const queryParams = Object.entries(queryShape?.properties ?? {}).map(([name, schema]) => ({
     name,
     in: 'query',
@@ -103,10 +198,17 @@ function operationObject(op: Operation, components: Record<string, JsonSchema>) 
     summary: op.summary,
     ...(op.public ? { security: [] } : {}),
     parameters: [...pathParams, ...queryParams],
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, components) } } } } : {}),
+    ...(op.body
+      ? {
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, components) } } },
+        }
+      : {}),
     responses: {
       [op.success]: { description: 'Success' },
-      '4XX': { description: 'Bad request; the body names each bad field', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      '4XX': {
+        description: 'Bad request; the body names each bad field',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
     },
   };
 }

@@ -55,17 +55,15 @@ function onCallJson(schedule: Schedule, at: Date, config: Configuration) {
 
 /** Schedules a policy pages through, directly or by routing. */
 function schedulesOfPolicy(policy: Configuration['escalation_policies'][number]): string[] {
-  return [...new Set(policy.steps.flatMap((step) => step.responders.flatMap((r) => ('schedule' in r ? [r.schedule] : []))))];
+  return [
+    ...new Set(policy.steps.flatMap((step) => step.responders.flatMap((r) => ('schedule' in r ? [r.schedule] : [])))),
+  ];
 }
 
 export function policiesWithGaps(config: Configuration, now: Date): Map<string, string[]> {
   const until = new Date(now.getTime() + GAP_HORIZON_DAYS * DAY);
-  const gappy = new Set(
-    config.schedules.filter((s) => gapsBetween(s, now, until).length > 0).map((s) => s.id),
-  );
-  return new Map(
-    config.escalation_policies.map((p) => [p.id, schedulesOfPolicy(p).filter((s) => gappy.has(s))]),
-  );
+  const gappy = new Set(config.schedules.filter((s) => gapsBetween(s, now, until).length > 0).map((s) => s.id));
+  return new Map(config.escalation_policies.map((p) => [p.id, schedulesOfPolicy(p).filter((s) => gappy.has(s))]));
 }
 
 export const scheduleRoutes = new Hono<ApiEnv>()
@@ -174,5 +172,9 @@ async function feed(env: Env, secret: string, kind: 'schedules' | 'users'): Prom
 }
 
 export const calendarRoutes = new Hono<{ Bindings: Env }>()
-  .get('/calendar/schedules/:file{[A-Za-z0-9]+\\.ics}', (c) => feed(c.env, c.req.param('file').replace(/\.ics$/, ''), 'schedules'))
-  .get('/calendar/users/:file{[A-Za-z0-9]+\\.ics}', (c) => feed(c.env, c.req.param('file').replace(/\.ics$/, ''), 'users'));
+  .get('/calendar/schedules/:file{[A-Za-z0-9]+\\.ics}', (c) =>
+    feed(c.env, c.req.param('file').replace(/\.ics$/, ''), 'schedules'),
+  )
+  .get('/calendar/users/:file{[A-Za-z0-9]+\\.ics}', (c) =>
+    feed(c.env, c.req.param('file').replace(/\.ics$/, ''), 'users'),
+  );

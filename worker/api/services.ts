@@ -52,12 +52,21 @@ function teamOf(config: Configuration, kind: Editable, item: ConfigItem<Editable
 }
 
 /** Owners and admins change anything; a team admin changes what the team owns, before and after. */
-function authorize(principal: Principal, config: Configuration, kind: Editable, ...items: (ConfigItem<Editable> | null)[]) {
+function authorize(
+  principal: Principal,
+  config: Configuration,
+  kind: Editable,
+  ...items: (ConfigItem<Editable> | null)[]
+) {
   if (principal.role === 'owner' || principal.role === 'admin') return;
   const administers = (team: string | undefined) =>
     team !== undefined && (config.teams.find((t) => t.id === team)?.admins.includes(principal.handle) ?? false);
   if (items.every((item) => item === null || administers(teamOf(config, kind, item)))) return;
-  throw new HttpError(403, 'forbidden', `only an admin, or an admin of the team that owns it, may change this ${noun[kind]}`);
+  throw new HttpError(
+    403,
+    'forbidden',
+    `only an admin, or an admin of the team that owns it, may change this ${noun[kind]}`,
+  );
 }
 
 /** The object named by handle or internal id, or 404. */
@@ -91,7 +100,14 @@ async function serviceJson(d1: D1Database, handle: string) {
     .where(and(eq(services.handle, handle), isNull(services.deletedAt)))
     .get();
   if (!s) throw new HttpError(404, 'not_found', `no service is named ${handle}`);
-  return { ...s.definition, id: s.id, handle: s.handle, name: s.name, created_at: s.createdAt, updated_at: s.updatedAt };
+  return {
+    ...s.definition,
+    id: s.id,
+    handle: s.handle,
+    name: s.name,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+  };
 }
 
 async function integrationJson(d1: D1Database, handle: string, origin: string, showKey: boolean) {
@@ -120,11 +136,17 @@ async function integrationJson(d1: D1Database, handle: string, origin: string, s
 const seesKeys = (principal: Principal) => principal.role === 'owner' || principal.role === 'admin';
 
 function taken(kind: Editable, handle: string): HttpError {
-  return new HttpError(409, 'conflict', `a ${noun[kind]} is already named ${handle}`, [{ field: 'id', message: 'taken' }]);
+  return new HttpError(409, 'conflict', `a ${noun[kind]} is already named ${handle}`, [
+    { field: 'id', message: 'taken' },
+  ]);
 }
 
 /** PUT /{kind}/{handle} (create or replace) and DELETE, for objects edited whole. */
-function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(path: string, kind: K, schema: z.ZodType<ConfigItem<K>>) {
+function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(
+  path: string,
+  kind: K,
+  schema: z.ZodType<ConfigItem<K>>,
+) {
   return new Hono<ApiEnv>()
     .put(`/${path}/:id`, allow('read'), async (c) => {
       const body = await jsonBody(c.req.raw, z.record(z.string(), z.unknown()));
@@ -186,7 +208,9 @@ export const serviceRoutes = new Hono<ApiEnv>()
   })
   .get('/integrations/:id', allow('read'), async (c) => {
     const integration = currentOne(await loadConfig(c.env.DB), 'integrations', c.req.param('id'));
-    return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, seesKeys(c.get('principal'))));
+    return c.json(
+      await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, seesKeys(c.get('principal'))),
+    );
   })
   .patch('/integrations/:id', allow('read'), async (c) => {
     const stored = await loadConfig(c.env.DB);

@@ -23,9 +23,18 @@ export const tokenRoutes = new Hono<ApiEnv>()
       .from(users)
       .where(and(eq(users.handle, request.user), isNull(users.deletedAt)))
       .get();
-    if (!user) throw new HttpError(400, 'invalid_request', `no user is named ${request.user}`, [{ field: 'user', message: 'unknown user' }]);
+    if (!user)
+      throw new HttpError(400, 'invalid_request', `no user is named ${request.user}`, [
+        { field: 'user', message: 'unknown user' },
+      ]);
     const token = newToken();
-    const row = { id: crypto.randomUUID(), userId: user.id, name: request.name, tokenHash: await sha256Hex(token), createdAt: new Date().toISOString() };
+    const row = {
+      id: crypto.randomUUID(),
+      userId: user.id,
+      name: request.name,
+      tokenHash: await sha256Hex(token),
+      createdAt: new Date().toISOString(),
+    };
     await db.insert(apiTokens).values(row);
     return c.json({ id: row.id, token, user: user.handle, name: row.name, created_at: row.createdAt }, 201);
   })

@@ -26,11 +26,7 @@ export type OutboxRecord =
 export type QueuedRecord = OutboxRecord & { seq: number };
 
 /** Statements that copy incident state and records to D1; replaying them changes nothing. */
-export function syncStatements(
-  db: ReturnType<typeof drizzle>,
-  rows: IncidentRow[],
-  records: QueuedRecord[],
-) {
+export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow[], records: QueuedRecord[]) {
   const incidentUpserts = rows.map((row) =>
     db
       .insert(incidents)

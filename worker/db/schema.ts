@@ -41,7 +41,9 @@ export const apiTokens = sqliteTable(
   (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash)],
 );
 
-export const teams = sqliteTable('teams', { ...configColumns }, (t) => [uniqueIndex('teams_handle').on(t.handle).where(live)]);
+export const teams = sqliteTable('teams', { ...configColumns }, (t) => [
+  uniqueIndex('teams_handle').on(t.handle).where(live),
+]);
 
 export const schedules = sqliteTable(
   'schedules',
@@ -50,7 +52,10 @@ export const schedules = sqliteTable(
     /** The secret in the schedule's iCalendar feed URL. */
     calendarSecret: text('calendar_secret').notNull(),
   },
-  (t) => [uniqueIndex('schedules_handle').on(t.handle).where(live), uniqueIndex('schedules_calendar').on(t.calendarSecret)],
+  (t) => [
+    uniqueIndex('schedules_handle').on(t.handle).where(live),
+    uniqueIndex('schedules_calendar').on(t.calendarSecret),
+  ],
 );
 
 export const escalationPolicies = sqliteTable('escalation_policies', { ...configColumns }, (t) => [

@@ -82,7 +82,13 @@ describe('a random member', () => {
     fc.assert(
       fc.property(fc.array(handle, { maxLength: 8 }), handle, fc.nat(3), fc.nat(3), (team, seed, cycle, run) => {
         const p = policy({ steps: [{ responders: [{ random_member_of: 'team' }], delay_minutes: 1, repeat: 3 }] });
-        const { users } = stepResponders(p, { cycle, step: 0, run }, directory({ teams: { team } }), t0, seededPick(seed));
+        const { users } = stepResponders(
+          p,
+          { cycle, step: 0, run },
+          directory({ teams: { team } }),
+          t0,
+          seededPick(seed),
+        );
         if (team.length === 0) expect(users).toEqual([]);
         else {
           expect(users).toHaveLength(1);

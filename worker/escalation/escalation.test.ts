@@ -67,7 +67,7 @@ describe('the default policy from the config example, if nobody acknowledges', (
     expect(plan.next).toBeNull();
   });
 
-  it("pages kim by push and two minutes later by SMS, and lee and park by their defaults", () => {
+  it('pages kim by push and two minutes later by SMS, and lee and park by their defaults', () => {
     const everyone = (m: number) => [`+${m}m kim kim-push`, `+${m}m lee lee-push`, `+${m}m park email`];
     expect(sent(plan.pages)).toEqual([
       '+0m kim kim-push',
@@ -262,7 +262,9 @@ describe('firing a step', () => {
   });
 
   it('logs a user who cannot be reached and pages the others', () => {
-    const p = policy({ steps: [{ responders: [{ user: 'ghost' }, { user: 'mute' }, { user: 'lee' }], delay_minutes: 1 }] });
+    const p = policy({
+      steps: [{ responders: [{ user: 'ghost' }, { user: 'mute' }, { user: 'lee' }], delay_minutes: 1 }],
+    });
     const people = directory({ users: [{ handle: 'mute', contact_methods: [], notification_rules: [] }, lee] });
     const firing = fireStep(p, firstPosition(), { ...ctx, directory: people }, t0);
     expect(timeline(firing.events)).toEqual([
@@ -276,15 +278,29 @@ describe('firing a step', () => {
 
   it("follows each user's rules for the incident urgency", () => {
     const p = policy({ steps: [{ responders: [{ user: 'kim' }], delay_minutes: 1 }] });
-    expect(sent(fireStep(p, firstPosition(), { ...ctx, urgency: 'highest' }, t0).pages)).toEqual(['+0m kim kim-push', '+2m kim kim-sms']);
-    expect(sent(fireStep(p, firstPosition(), { ...ctx, urgency: 'low' }, t0).pages)).toEqual(['+0m kim kim-push', '+0m kim kim-sms']);
+    expect(sent(fireStep(p, firstPosition(), { ...ctx, urgency: 'highest' }, t0).pages)).toEqual([
+      '+0m kim kim-push',
+      '+2m kim kim-sms',
+    ]);
+    expect(sent(fireStep(p, firstPosition(), { ...ctx, urgency: 'low' }, t0).pages)).toEqual([
+      '+0m kim kim-push',
+      '+0m kim kim-sms',
+    ]);
   });
 
   it('waits fractional delays to the millisecond', () => {
     expect(minutes(0.1)).toBe(6000);
     expect(minutes(0.05)).toBe(3000);
-    const p = policy({ steps: [{ responders: [{ user: 'kim' }], delay_minutes: 0.1 }, { responders: [{ user: 'lee' }], delay_minutes: 0 }] });
-    expect(fireStep(p, firstPosition(), ctx, t0).next).toEqual({ at: new Date(t0.getTime() + 6000), position: pos(0, 1, 0) });
+    const p = policy({
+      steps: [
+        { responders: [{ user: 'kim' }], delay_minutes: 0.1 },
+        { responders: [{ user: 'lee' }], delay_minutes: 0 },
+      ],
+    });
+    expect(fireStep(p, firstPosition(), ctx, t0).next).toEqual({
+      at: new Date(t0.getTime() + 6000),
+      position: pos(0, 1, 0),
+    });
   });
 
   it('fires the final notification at every responder of every step once, then ends', () => {
@@ -293,7 +309,11 @@ describe('firing a step', () => {
       type: 'final_notification',
       at: t0,
       users: ['kim', 'lee', 'park'],
-      via: { kim: ['schedule:primary', 'team:noc', 'user:kim'], lee: ['team:noc'], park: ['team:noc', 'random_member_of:noc'] },
+      via: {
+        kim: ['schedule:primary', 'team:noc', 'user:kim'],
+        lee: ['team:noc'],
+        park: ['team:noc', 'random_member_of:noc'],
+      },
     });
     expect(timeline(firing.events.slice(1))).toEqual(['+0m exhausted']);
     expect(firing.next).toBeNull();
@@ -333,7 +353,9 @@ describe('planning an escalation', () => {
   it('picks the same random member for the same incident every time', () => {
     const p = policy({ steps: [{ responders: [{ random_member_of: 'noc' }], delay_minutes: 1, repeat: 20 }] });
     const members = (seed: string) =>
-      planEscalation(p, { ...ctx, pick: seededPick(seed) }, t0).events.flatMap((e) => (e.type === 'escalated' ? e.users : []));
+      planEscalation(p, { ...ctx, pick: seededPick(seed) }, t0).events.flatMap((e) =>
+        e.type === 'escalated' ? e.users : [],
+      );
     expect(members('incident-1')).toEqual(members('incident-1'));
     expect(new Set(members('incident-1')).size).toBeGreaterThan(1);
   });

@@ -41,9 +41,18 @@ export const kim: Reachable = {
   ],
 };
 /** No rules: paged through every contact method at once. */
-export const lee: Reachable = { handle: 'lee', contact_methods: [{ id: 'lee-push', type: 'push' }], notification_rules: [] };
+export const lee: Reachable = {
+  handle: 'lee',
+  contact_methods: [{ id: 'lee-push', type: 'push' }],
+  notification_rules: [],
+};
 /** No contact methods: paged at their email. */
-export const park: Reachable = { handle: 'park', email: 'park@example.com', contact_methods: [], notification_rules: [] };
+export const park: Reachable = {
+  handle: 'park',
+  email: 'park@example.com',
+  contact_methods: [],
+  notification_rules: [],
+};
 
 export function directory(fields: {
   schedules?: Record<string, string[] | ((at: Date) => string[])>;

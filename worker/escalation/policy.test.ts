@@ -54,13 +54,19 @@ describe('escalation policy validation', () => {
 
   it('rejects a responder naming two kinds, at that responder', () => {
     expect(issues({ steps: [step(), step({ responders: [{ user: 'kim', team: 'noc' }] })] })).toEqual([
-      { path: 'steps[1].responders[0]', message: 'a responder is one of user, schedule, team or random_member_of, not user and team together' },
+      {
+        path: 'steps[1].responders[0]',
+        message: 'a responder is one of user, schedule, team or random_member_of, not user and team together',
+      },
     ]);
   });
 
   it('rejects a responder naming nothing known', () => {
     expect(issues({ steps: [step({ responders: [{ rotation: 'x' }] })] })).toEqual([
-      { path: 'steps[0].responders[0]', message: 'a responder is exactly one of user, schedule, team or random_member_of' },
+      {
+        path: 'steps[0].responders[0]',
+        message: 'a responder is exactly one of user, schedule, team or random_member_of',
+      },
     ]);
   });
 
@@ -94,11 +100,17 @@ describe('escalation policy validation', () => {
   });
 
   it('counts repeats in whole runs', () => {
-    expect(issues({ repeat: 1.5, steps: [step({ repeat: -1 })] }).map((i) => i.path)).toEqual(['repeat', 'steps[0].repeat']);
+    expect(issues({ repeat: 1.5, steps: [step({ repeat: -1 })] }).map((i) => i.path)).toEqual([
+      'repeat',
+      'steps[0].repeat',
+    ]);
   });
 
   it('rejects unknown fields and an unknown stop_when', () => {
-    expect(issues({ stop_when: 'closed', steps: [step({ wait: 3 })] }).map((i) => i.path)).toEqual(['stop_when', 'steps[0]']);
+    expect(issues({ stop_when: 'closed', steps: [step({ wait: 3 })] }).map((i) => i.path)).toEqual([
+      'stop_when',
+      'steps[0]',
+    ]);
   });
 });
 
@@ -107,6 +119,10 @@ describe('a single-responder policy', () => {
     const single = singleResponderPolicy({ schedule: 'primary' }, 'service-web');
     expect(escalationPolicySchema.parse(single)).toEqual(single);
     expect(single.steps).toHaveLength(1);
-    expect(single).toMatchObject({ repeat: 0, final_notification: false, steps: [{ responders: [{ schedule: 'primary' }], repeat: 0 }] });
+    expect(single).toMatchObject({
+      repeat: 0,
+      final_notification: false,
+      steps: [{ responders: [{ schedule: 'primary' }], repeat: 0 }],
+    });
   });
 });

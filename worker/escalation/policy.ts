@@ -67,8 +67,7 @@ export type EscalationPolicy = z.infer<typeof escalationPolicySchema>;
 export type PolicyReference = { kind: 'user' | 'schedule' | 'team'; handle: string; path: (string | number)[] };
 
 function responderMessage(input: unknown): string {
-  const named =
-    typeof input === 'object' && input !== null ? responderKinds.filter((kind) => kind in input) : [];
+  const named = typeof input === 'object' && input !== null ? responderKinds.filter((kind) => kind in input) : [];
   const options = 'user, schedule, team or random_member_of';
   return named.length > 1
     ? `a responder is one of ${options}, not ${named.join(' and ')} together`

@@ -77,7 +77,11 @@ async function setUp(overrides?: Parameters<typeof config>[0]) {
   expect(applied.status, JSON.stringify(applied.body)).toBe(200);
   const integrationId = (await api('GET', '/integrations/std')).body.id as string;
   const eventId = `esc-${++run}`;
-  const opened = await postEvent('escalation-key-0123456789', { summary: 'db down', event_id: eventId, urgency: 'high' });
+  const opened = await postEvent('escalation-key-0123456789', {
+    summary: 'db down',
+    event_id: eventId,
+    urgency: 'high',
+  });
   expect(opened.body.action).toBe('created');
   const stub = env.INCIDENTS.getByName(incidentObjectName(integrationId, eventId));
   return { id: opened.body.incident_id as string, stub, eventId };
@@ -206,7 +210,13 @@ describe('escalation driven by the incident object', () => {
 
   it('skips a step whose schedule has nobody on call at once, and logs the skip', async () => {
     const { id, stub } = await setUp({
-      policy: { steps: [{ responders: [{ schedule: 'nights' }], delay_minutes: 30 }, { responders: [{ user: 'lee' }], delay_minutes: 5 }], final_notification: false },
+      policy: {
+        steps: [
+          { responders: [{ schedule: 'nights' }], delay_minutes: 30 },
+          { responders: [{ user: 'lee' }], delay_minutes: 5 },
+        ],
+        final_notification: false,
+      },
     });
     await at(stub, T0);
     expect(await sent(id, 1)).toEqual([page('lee', 'email', 0)]);
@@ -218,7 +228,10 @@ describe('escalation driven by the incident object', () => {
   it('repeats the whole policy from the chosen step', async () => {
     const { id, stub } = await setUp({
       policy: {
-        steps: [{ responders: [{ user: 'lee' }], delay_minutes: 1 }, { responders: [{ user: 'park' }], delay_minutes: 1 }],
+        steps: [
+          { responders: [{ user: 'lee' }], delay_minutes: 1 },
+          { responders: [{ user: 'park' }], delay_minutes: 1 },
+        ],
         repeat: 2,
         repeat_from_step: 2,
         final_notification: false,
@@ -301,7 +314,12 @@ describe('escalation driven by the incident object', () => {
     const actual = await sent(id, 14);
     const predicted = simulated.body.timeline
       .filter((e: { type: string }) => e.type === 'page')
-      .map((e: { user: string; channel: string; at: string }) => ({ user: e.user, channel: e.channel, due_at: e.at, status: 'recorded' }));
+      .map((e: { user: string; channel: string; at: string }) => ({
+        user: e.user,
+        channel: e.channel,
+        due_at: e.at,
+        status: 'recorded',
+      }));
     expect(predicted).toEqual(actual);
   });
 });

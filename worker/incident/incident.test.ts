@@ -44,7 +44,9 @@ describe('dedup and lifecycle', () => {
     });
     expect(incident.details).toMatchObject({ custom_details: { used: '99%' } });
     expect(incident.alerts.map((a: { summary: string }) => a.summary)).toEqual(['disk full (again)', 'disk full']);
-    expect(incident.timeline.map((t: { type: string }) => t.type).filter((type: string) => type !== 'not_paged')).toEqual(['created', 'alert_joined']);
+    expect(
+      incident.timeline.map((t: { type: string }) => t.type).filter((type: string) => type !== 'not_paged'),
+    ).toEqual(['created', 'alert_joined']);
     expect(incident.timeline[0].actor).toEqual({ type: 'integration', id: 'std-lifecycle' });
   });
 
@@ -70,12 +72,9 @@ describe('dedup and lifecycle', () => {
     expect(incident.status).toBe('resolved');
     expect(incident.acknowledged_at).not.toBeNull();
     expect(incident.resolved_at >= incident.acknowledged_at).toBe(true);
-    expect(incident.timeline.map((t: { type: string }) => t.type).filter((type: string) => type !== 'not_paged')).toEqual([
-      'created',
-      'acknowledged',
-      'alert_joined',
-      'resolved',
-    ]);
+    expect(
+      incident.timeline.map((t: { type: string }) => t.type).filter((type: string) => type !== 'not_paged'),
+    ).toEqual(['created', 'acknowledged', 'alert_joined', 'resolved']);
   });
 
   it('resolves straight from triggered', async () => {
@@ -178,7 +177,9 @@ describe('the outbox', () => {
     await vi.waitFor(
       async () => {
         await drain(integrationId, 'big-1');
-        const count = await env.DB.prepare('SELECT count(*) AS n FROM alerts WHERE incident_id = ?').bind(id).first('n');
+        const count = await env.DB.prepare('SELECT count(*) AS n FROM alerts WHERE incident_id = ?')
+          .bind(id)
+          .first('n');
         expect(count).toBe(12);
       },
       { timeout: 10_000, interval: 100 },
@@ -197,7 +198,9 @@ describe('the outbox', () => {
       expect(ack.body.action).toBe('acknowledged');
       incidentId = open.body.incident_id;
       await drain(integrationId, 'outage-1'); // fails, and must not lose anything
-      const alerts = await env.DB.prepare('SELECT count(*) AS n FROM alerts WHERE incident_id = ?').bind(incidentId).first('n');
+      const alerts = await env.DB.prepare('SELECT count(*) AS n FROM alerts WHERE incident_id = ?')
+        .bind(incidentId)
+        .first('n');
       expect(alerts).toBe(0);
     } finally {
       await env.DB.exec('ALTER TABLE incidents_away RENAME TO incidents');
@@ -209,7 +212,9 @@ describe('the outbox', () => {
         expect(status).toBe(200);
         expect(body).toMatchObject({ status: 'acknowledged', alert_count: 2 });
         expect(body.alerts).toHaveLength(2);
-        expect(body.timeline.map((t: { type: string }) => t.type).filter((type: string) => type !== 'not_paged')).toEqual(['created', 'alert_joined', 'acknowledged']);
+        expect(
+          body.timeline.map((t: { type: string }) => t.type).filter((type: string) => type !== 'not_paged'),
+        ).toEqual(['created', 'alert_joined', 'acknowledged']);
       },
       { timeout: 10_000, interval: 100 },
     );

@@ -81,8 +81,7 @@ export interface NewIncident {
   integrationId: string;
 }
 
-const isOpen = (incident: Incident | null): incident is Incident =>
-  incident !== null && incident.status !== 'resolved';
+const isOpen = (incident: Incident | null): incident is Incident => incident !== null && incident.status !== 'resolved';
 
 function alertOf(event: AlertEvent, now: Date): AlertRecord {
   return {
@@ -135,9 +134,7 @@ export function applyEvent(latest: Incident | null, event: AlertEvent, actor: Ac
     return { action: 'ignored', message: `no incident has event_id ${event.eventId}` };
   }
   const context = { eventId: event.eventId, summary: event.summary };
-  return event.action === 'ack'
-    ? acknowledge(latest, actor, now, context)
-    : resolve(latest, actor, now, context);
+  return event.action === 'ack' ? acknowledge(latest, actor, now, context) : resolve(latest, actor, now, context);
 }
 
 function joinIncident(incident: Incident, event: AlertEvent, actor: Actor, now: Date): Change {
@@ -180,12 +177,7 @@ export function acknowledge(
   };
 }
 
-export function resolve(
-  incident: Incident,
-  actor: Actor,
-  now: Date,
-  details: Record<string, unknown> = {},
-): Outcome {
+export function resolve(incident: Incident, actor: Actor, now: Date, details: Record<string, unknown> = {}): Outcome {
   if (incident.status === 'resolved') {
     return { action: 'ignored', message: `incident #${incident.number} is already resolved` };
   }

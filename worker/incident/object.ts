@@ -206,7 +206,8 @@ export class IncidentObject extends DurableObject<Env> {
   private commit({ incident: base, timeline, alert, effects, fired }: Commit): void {
     const incident = effects.incident ?? base;
     const sql = this.ctx.storage.sql;
-    const enqueue = (record: OutboxRecord) => sql.exec('INSERT INTO outbox (record) VALUES (?)', JSON.stringify(record));
+    const enqueue = (record: OutboxRecord) =>
+      sql.exec('INSERT INTO outbox (record) VALUES (?)', JSON.stringify(record));
     this.ctx.storage.transactionSync(() => {
       sql.exec(
         `INSERT INTO incidents (id, created_at, state, revision) VALUES (?, ?, ?, 1)
@@ -279,8 +280,9 @@ export class IncidentObject extends DurableObject<Env> {
     const needsConfig = timer.kind === 'start' || timer.kind === 'escalate';
     const stored = needsConfig ? await liveConfig(this.env.DB) : null;
     // Other events ran while the configuration loaded: an acknowledgement may have cancelled this timer.
-    const incidentId = sql.exec<{ incident_id: string }>('SELECT incident_id FROM timers WHERE id = ?', timer.id).toArray()[0]
-      ?.incident_id;
+    const incidentId = sql
+      .exec<{ incident_id: string }>('SELECT incident_id FROM timers WHERE id = ?', timer.id)
+      .toArray()[0]?.incident_id;
     const incident = incidentId === undefined ? null : this.find(incidentId);
     if (incident === null) return true;
     const now = new Date();
@@ -308,7 +310,10 @@ export class IncidentObject extends DurableObject<Env> {
       case 'auto_resolve': {
         const outcome = resolve(incident, { type: 'system', id: null }, now, { reason: 'auto-resolve timeout' });
         if (outcome.action === 'resolved') {
-          effects = merge(afterStatusChange(outcome.incident, escalation, now), { ...none(), incident: outcome.incident });
+          effects = merge(afterStatusChange(outcome.incident, escalation, now), {
+            ...none(),
+            incident: outcome.incident,
+          });
           timeline = outcome.timeline;
         }
         break;
@@ -345,7 +350,9 @@ export class IncidentObject extends DurableObject<Env> {
   private async drainOutbox(): Promise<void> {
     const sql = this.ctx.storage.sql;
     const pending = sql
-      .exec<{ state: string; revision: number }>('SELECT state, revision FROM incidents WHERE synced_revision < revision')
+      .exec<{ state: string; revision: number }>(
+        'SELECT state, revision FROM incidents WHERE synced_revision < revision',
+      )
       .toArray();
     const outbox = sql
       .exec<{ seq: number; record: string }>('SELECT seq, record FROM outbox ORDER BY seq LIMIT ?', DRAIN_BATCH)
@@ -394,9 +401,11 @@ export class IncidentObject extends DurableObject<Env> {
   private async armAlarm(): Promise<void> {
     const now = Date.now();
     const candidates: number[] = [];
-    if (this.hasBacklog()) candidates.push(now + (this.drainFailures === 0 ? DRAIN_SAFETY_MS : backoff(this.drainFailures)));
+    if (this.hasBacklog())
+      candidates.push(now + (this.drainFailures === 0 ? DRAIN_SAFETY_MS : backoff(this.drainFailures)));
     const timerDue = this.nextTimerDue();
-    if (timerDue !== null) candidates.push(this.timerFailures === 0 ? timerDue : Math.max(timerDue, now + backoff(this.timerFailures)));
+    if (timerDue !== null)
+      candidates.push(this.timerFailures === 0 ? timerDue : Math.max(timerDue, now + backoff(this.timerFailures)));
     if (candidates.length === 0) {
       if (this.alarmAt !== null) {
         this.alarmAt = null;
@@ -410,4 +419,3 @@ export class IncidentObject extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(due);
   }
 }
-

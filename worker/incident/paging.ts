@@ -30,7 +30,12 @@ export interface Escalation {
 export type Timer =
   | { id: string; due: number; kind: 'start' }
   | { id: string; due: number; kind: 'escalate'; position: Position | 'final' }
-  | { id: string; due: number; kind: 'page'; page: { user: string; contactMethod: Page['contactMethod']; position: string } }
+  | {
+      id: string;
+      due: number;
+      kind: 'page';
+      page: { user: string; contactMethod: Page['contactMethod']; position: string };
+    }
   | { id: string; due: number; kind: 'ack_timeout' }
   | { id: string; due: number; kind: 'auto_resolve' };
 
@@ -49,7 +54,14 @@ export interface Effects {
 
 const SYSTEM = { type: 'system', id: null } as const;
 const MINUTE = 60_000;
-export const none = (): Effects => ({ incident: null, timeline: [], timers: [], cancel: [], jobs: [], escalation: null });
+export const none = (): Effects => ({
+  incident: null,
+  timeline: [],
+  timers: [],
+  cancel: [],
+  jobs: [],
+  escalation: null,
+});
 
 export const positionLabel = (pos: Position | 'final') =>
   pos === 'final' ? 'final' : `${pos.cycle}.${pos.step}.${pos.run}`;
@@ -69,9 +81,13 @@ export function escalationFor(
   if (routing === undefined || 'no_one' in routing) {
     return { ...timeouts, policy: null, reason: 'the service routes to no one' };
   }
-  if ('user' in routing) return { ...timeouts, policy: singleResponderPolicy({ user: routing.user }, `user:${routing.user}`) };
+  if ('user' in routing)
+    return { ...timeouts, policy: singleResponderPolicy({ user: routing.user }, `user:${routing.user}`) };
   if ('schedule' in routing) {
-    return { ...timeouts, policy: singleResponderPolicy({ schedule: routing.schedule }, `schedule:${routing.schedule}`) };
+    return {
+      ...timeouts,
+      policy: singleResponderPolicy({ schedule: routing.schedule }, `schedule:${routing.schedule}`),
+    };
   }
   const policy = config.escalation_policies.find((p) => p.id === routing.escalation_policy);
   return policy
@@ -108,7 +124,12 @@ export function startEscalation(incident: Incident, escalation: Escalation, now:
     });
   }
   if (escalation.policy === null) {
-    effects.timeline.push({ type: 'not_paged', at: now.toISOString(), actor: SYSTEM, details: { reason: escalation.reason } });
+    effects.timeline.push({
+      type: 'not_paged',
+      at: now.toISOString(),
+      actor: SYSTEM,
+      details: { reason: escalation.reason },
+    });
     return effects;
   }
   effects.timers.push(escalateTimer(incident, escalation, firstPosition(), now.getTime()));
@@ -116,7 +137,12 @@ export function startEscalation(incident: Incident, escalation: Escalation, now:
 }
 
 function escalateTimer(incident: Incident, escalation: Escalation, position: Position | 'final', due: number): Timer {
-  return { id: `escalate:${incident.id}:${escalation.generation}:${positionLabel(position)}`, due, kind: 'escalate', position };
+  return {
+    id: `escalate:${incident.id}:${escalation.generation}:${positionLabel(position)}`,
+    due,
+    kind: 'escalate',
+    position,
+  };
 }
 
 function eventEntry(event: EscalationEvent, due: Date): TimelineEntry {
@@ -144,7 +170,14 @@ function eventEntry(event: EscalationEvent, due: Date): TimelineEntry {
 const place = (pos: Position) => ({ step: pos.step + 1, cycle: pos.cycle, run: pos.run });
 
 /** Reassigned to another target: the old escalation stops and the new one starts from step 1. */
-export function reassign(incident: Incident, current: Escalation | null, target: Escalation, actor: TimelineEntry['actor'], label: string, now: Date): Effects {
+export function reassign(
+  incident: Incident,
+  current: Escalation | null,
+  target: Escalation,
+  actor: TimelineEntry['actor'],
+  label: string,
+  now: Date,
+): Effects {
   const next = { ...target, generation: (current?.generation ?? 0) + 1, autoResolveMinutes: null };
   const effects = startEscalation(incident, next, now);
   effects.cancel.push('start', 'escalate', 'page', 'ack_timeout');
@@ -184,7 +217,8 @@ export function fireEscalation(
     if (page.at.getTime() <= now.getTime()) merge(effects, sendPage(incident, escalation, pageTimer, now));
     else effects.timers.push(pageTimer);
   }
-  if (firing.next) effects.timers.push(escalateTimer(incident, escalation, firing.next.position, firing.next.at.getTime()));
+  if (firing.next)
+    effects.timers.push(escalateTimer(incident, escalation, firing.next.position, firing.next.at.getTime()));
   return effects;
 }
 

@@ -64,7 +64,8 @@ describe('standard integration: validation', () => {
   });
 
   it('answers 413 over 512 KiB, and 202 just under it', async () => {
-    const filler = (size: number) => 'x'.repeat(size - JSON.stringify({ summary: 's', custom_details: { f: '' } }).length);
+    const filler = (size: number) =>
+      'x'.repeat(size - JSON.stringify({ summary: 's', custom_details: { f: '' } }).length);
     const justUnder = JSON.stringify({ summary: 's', custom_details: { f: filler(512 * 1024) } });
     expect(new TextEncoder().encode(justUnder).byteLength).toBe(512 * 1024);
     expect((await postEvent(key, justUnder)).status).toBe(202);

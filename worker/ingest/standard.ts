@@ -31,11 +31,7 @@ export const standardEventSchema = z
   .meta({ id: 'StandardEvent' });
 export type StandardEvent = z.infer<typeof standardEventSchema>;
 
-export function normalizeStandardEvent(
-  event: StandardEvent,
-  now: Date,
-  newId: () => string,
-): AlertEvent {
+export function normalizeStandardEvent(event: StandardEvent, now: Date, newId: () => string): AlertEvent {
   const { summary, event_id, status, urgency, event_time, ...rest } = event;
   return {
     eventId: event_id ?? newId(),

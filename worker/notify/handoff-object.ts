@@ -28,29 +28,34 @@ export class HandoffObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     const sql = this.ctx.storage.sql;
-    const covered = sql.exec<{ value: number }>("SELECT value FROM state WHERE key = 'covered_until'").toArray()[0]?.value;
+    const covered = sql
+      .exec<{ value: number }>("SELECT value FROM state WHERE key = 'covered_until'")
+      .toArray()[0]?.value;
     const from = Math.max(covered ?? now - 60_000, now - CATCH_UP);
     const { config } = await liveConfig(this.env.DB);
     const users = new Map(config.users.map((u) => [u.id, u]));
-    const jobs: HandoffJob[] = handoffNotices(watchers(config.users), config.schedules, new Date(from), new Date(now)).flatMap(
-      (notice) => {
-        const user = users.get(notice.user);
-        if (!user) return [];
-        return noticeMethods({ handle: notice.user, ...user }).map((contactMethod) => ({
-          kind: 'handoff' as const,
-          id: `${notice.id}:${contactMethod.id}`,
-          user: notice.user,
-          contactMethod,
-          attempt: 1,
-          dueAt: notice.due.toISOString(),
-          schedule: notice.schedule,
-          layer: notice.layer,
-          shiftStart: notice.shiftStart.toISOString(),
-          shiftEnd: notice.shiftEnd.toISOString(),
-          minutesBefore: notice.minutesBefore,
-        }));
-      },
-    );
+    const jobs: HandoffJob[] = handoffNotices(
+      watchers(config.users),
+      config.schedules,
+      new Date(from),
+      new Date(now),
+    ).flatMap((notice) => {
+      const user = users.get(notice.user);
+      if (!user) return [];
+      return noticeMethods({ handle: notice.user, ...user }).map((contactMethod) => ({
+        kind: 'handoff' as const,
+        id: `${notice.id}:${contactMethod.id}`,
+        user: notice.user,
+        contactMethod,
+        attempt: 1,
+        dueAt: notice.due.toISOString(),
+        schedule: notice.schedule,
+        layer: notice.layer,
+        shiftStart: notice.shiftStart.toISOString(),
+        shiftEnd: notice.shiftEnd.toISOString(),
+        minutesBefore: notice.minutesBefore,
+      }));
+    });
     for (let i = 0; i < jobs.length; i += 100) {
       await this.env.NOTIFICATIONS.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
     }
@@ -71,7 +76,9 @@ export class HandoffObject extends DurableObject<Env> {
 }
 
 function watchers(users: { id: string; handoff_notices: { minutes_before: number }[] }[]): HandoffWatcher[] {
-  return users.filter((u) => u.handoff_notices.length > 0).map((u) => ({ handle: u.id, handoff_notices: u.handoff_notices }));
+  return users
+    .filter((u) => u.handoff_notices.length > 0)
+    .map((u) => ({ handle: u.id, handoff_notices: u.handoff_notices }));
 }
 
 export function rescheduleHandoffs(env: Env): Promise<void> {

@@ -27,12 +27,17 @@ const localDateTime = fc
     day: fc.integer({ min: 0, max: 3 * 365 }),
     minute: fc.oneof(fc.integer({ min: 0, max: 1439 }), fc.constantFrom(0, 60, 90, 120, 135, 150, 180, 1410)),
   })
-  .map(({ day, minute }) => origin.add({ days: day }).toPlainDateTime({ hour: Math.floor(minute / 60), minute: minute % 60 }));
+  .map(({ day, minute }) =>
+    origin.add({ days: day }).toPlainDateTime({ hour: Math.floor(minute / 60), minute: minute % 60 }),
+  );
 
 const rotation = fc.oneof(
   fc.constant({ type: 'daily' as const }),
   fc.constant({ type: 'weekly' as const }),
-  fc.record({ type: fc.constant('custom' as const), hours: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.constantFrom(0.5, 1.5, 7.25)) }),
+  fc.record({
+    type: fc.constant('custom' as const),
+    hours: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.constantFrom(0.5, 1.5, 7.25)),
+  }),
 );
 
 const members = fc.array(fc.constantFrom(...people), { minLength: 1, maxLength: 5 });
@@ -41,44 +46,59 @@ const timeOfDay = fc.constantFrom('00:00', '02:00', '02:30', '03:00', '09:00', '
 const restriction = fc.record({ days: fc.subarray([...weekdays], { minLength: 1 }), from: timeOfDay, to: timeOfDay });
 
 const minuteString = (local: Temporal.PlainDateTime) => local.toString({ smallestUnit: 'minute' });
-const instantOf = (local: Temporal.PlainDateTime, zone: string) => local.toZonedDateTime(zone, { disambiguation: 'compatible' }).epochMilliseconds;
+const instantOf = (local: Temporal.PlainDateTime, zone: string) =>
+  local.toZonedDateTime(zone, { disambiguation: 'compatible' }).epochMilliseconds;
 
 /** A range placed around `around`, sometimes starting before it. */
-const range = fc.record({ offsetHours: fc.integer({ min: -24 * 30, max: 24 * 60 }), lengthHours: fc.integer({ min: 1, max: 24 * 45 }) });
+const range = fc.record({
+  offsetHours: fc.integer({ min: -24 * 30, max: 24 * 60 }),
+  lengthHours: fc.integer({ min: 1, max: 24 * 45 }),
+});
 
 describe('rotation shifts (property)', () => {
   it('tile [max(from, start), to) with members taking turns in order', () => {
     fc.assert(
-      fc.property(zone, localDateTime, rotation, members, range, (zone, start, rotation, members, { offsetHours, lengthHours }) => {
-        const layer = layerSchema.parse({ name: 'L', start: minuteString(start), rotation, members });
-        const layerStart = instantOf(start, zone);
-        const from = new Date(layerStart + offsetHours * HOUR);
-        const to = new Date(from.getTime() + lengthHours * HOUR);
-        const shifts = rotationShifts(layer, zone, from, to);
+      fc.property(
+        zone,
+        localDateTime,
+        rotation,
+        members,
+        range,
+        (zone, start, rotation, members, { offsetHours, lengthHours }) => {
+          const layer = layerSchema.parse({ name: 'L', start: minuteString(start), rotation, members });
+          const layerStart = instantOf(start, zone);
+          const from = new Date(layerStart + offsetHours * HOUR);
+          const to = new Date(from.getTime() + lengthHours * HOUR);
+          const shifts = rotationShifts(layer, zone, from, to);
 
-        const first = Math.max(from.getTime(), layerStart);
-        if (first >= to.getTime()) {
-          expect(shifts).toEqual([]);
-          return;
-        }
-        expect(shifts[0]!.start.getTime()).toBe(first);
-        expect(shifts.at(-1)!.end).toEqual(to);
-        shifts.forEach((shift, i) => {
-          expect(shift.end.getTime()).toBeGreaterThan(shift.start.getTime());
-          expect(shift.user).toBe(members[shift.index % members.length]);
-          const next = shifts[i + 1];
-          if (next) {
-            expect(next.start).toEqual(shift.end);
-            expect(next.index).toBe(shift.index + 1);
+          const first = Math.max(from.getTime(), layerStart);
+          if (first >= to.getTime()) {
+            expect(shifts).toEqual([]);
+            return;
           }
-        });
-        for (const shift of shifts) {
-          // Each shift runs from its handoff (or the range start) to the next handoff (or the range end).
-          expect(shift.start.getTime()).toBe(Math.max(first, handoffAt(shift.index, start, layerStart, rotation, zone)));
-          expect(shift.end.getTime()).toBe(Math.min(to.getTime(), handoffAt(shift.index + 1, start, layerStart, rotation, zone)));
-        }
-        for (const shift of shifts.slice(1)) expect(keepsWallClock(shift, start, rotation, zone)).toBe(true);
-      }),
+          expect(shifts[0]!.start.getTime()).toBe(first);
+          expect(shifts.at(-1)!.end).toEqual(to);
+          shifts.forEach((shift, i) => {
+            expect(shift.end.getTime()).toBeGreaterThan(shift.start.getTime());
+            expect(shift.user).toBe(members[shift.index % members.length]);
+            const next = shifts[i + 1];
+            if (next) {
+              expect(next.start).toEqual(shift.end);
+              expect(next.index).toBe(shift.index + 1);
+            }
+          });
+          for (const shift of shifts) {
+            // Each shift runs from its handoff (or the range start) to the next handoff (or the range end).
+            expect(shift.start.getTime()).toBe(
+              Math.max(first, handoffAt(shift.index, start, layerStart, rotation, zone)),
+            );
+            expect(shift.end.getTime()).toBe(
+              Math.min(to.getTime(), handoffAt(shift.index + 1, start, layerStart, rotation, zone)),
+            );
+          }
+          for (const shift of shifts.slice(1)) expect(keepsWallClock(shift, start, rotation, zone)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   }, 20_000);
@@ -87,13 +107,24 @@ describe('rotation shifts (property)', () => {
 type RotationConfig = { type: 'daily' | 'weekly' } | { type: 'custom'; hours: number };
 
 /** Handoff k as the issue defines it: start + k periods, in elapsed hours or on the wall clock. */
-function handoffAt(k: number, start: Temporal.PlainDateTime, startInstant: number, rotation: RotationConfig, zone: string): number {
+function handoffAt(
+  k: number,
+  start: Temporal.PlainDateTime,
+  startInstant: number,
+  rotation: RotationConfig,
+  zone: string,
+): number {
   if (rotation.type === 'custom') return startInstant + k * rotation.hours * HOUR;
   return instantOf(start.add({ days: k * (rotation.type === 'daily' ? 1 : 7) }), zone);
 }
 
 /** Whether a daily or weekly handoff falls on its day at the start's wall-clock time, or that time does not exist then. */
-function keepsWallClock(shift: { start: Date; index: number }, start: Temporal.PlainDateTime, rotation: RotationConfig, zone: string): boolean {
+function keepsWallClock(
+  shift: { start: Date; index: number },
+  start: Temporal.PlainDateTime,
+  rotation: RotationConfig,
+  zone: string,
+): boolean {
   if (rotation.type === 'custom') return true;
   const local = Temporal.Instant.fromEpochMilliseconds(shift.start.getTime()).toZonedDateTimeISO(zone);
   const expected = start.add({ days: shift.index * (rotation.type === 'daily' ? 1 : 7) });
@@ -137,7 +168,12 @@ const scheduleAndRange = fc
       name: 'S',
       time_zone: zone,
       layers: layers.map((l, i) => ({ ...l, name: `L${i}`, start: local(l.start) })),
-      overrides: overrides.map((o) => ({ user: o.user, replaces: o.replaces, start: local(o.start), end: local(o.start + o.hours) })),
+      overrides: overrides.map((o) => ({
+        user: o.user,
+        replaces: o.replaces,
+        start: local(o.start),
+        end: local(o.start + o.hours),
+      })),
     });
     const start = instantOf(base.add({ hours: from }), zone);
     return { schedule, from: new Date(start), to: new Date(start + lengthHours * HOUR) };
@@ -151,21 +187,32 @@ const layerOrder = (schedule: Schedule, layer: string | null) =>
 /** Who the shifts put on call at t: by layer, each named once. */
 function onCallPerShifts(schedule: Schedule, shifts: Shift[], t: number): string[] {
   const covering = shifts.filter((s) => s.start.getTime() <= t && t < s.end.getTime());
-  return [...new Set(covering.toSorted((a, b) => layerOrder(schedule, a.layer) - layerOrder(schedule, b.layer)).map((s) => s.user))];
+  return [
+    ...new Set(
+      covering.toSorted((a, b) => layerOrder(schedule, a.layer) - layerOrder(schedule, b.layer)).map((s) => s.user),
+    ),
+  ];
 }
 
 describe('schedules (property)', () => {
   it('onCallAt agrees with shiftsBetween at any instant, including every shift boundary', () => {
     fc.assert(
-      fc.property(scheduleAndRange, fc.array(fraction, { minLength: 3, maxLength: 3 }), ({ schedule, from, to }, fractions) => {
-        const shifts = shiftsBetween(schedule, from, to);
-        const span = to.getTime() - from.getTime();
-        const probes = [
-          ...fractions.map((f) => from.getTime() + Math.min(span - 1, Math.floor(f * span))),
-          ...shifts.flatMap((s) => [s.start.getTime(), s.end.getTime() - 1]),
-        ].slice(0, 20);
-        for (const t of probes) expect(onCallAt(schedule, new Date(t)), new Date(t).toISOString()).toEqual(onCallPerShifts(schedule, shifts, t));
-      }),
+      fc.property(
+        scheduleAndRange,
+        fc.array(fraction, { minLength: 3, maxLength: 3 }),
+        ({ schedule, from, to }, fractions) => {
+          const shifts = shiftsBetween(schedule, from, to);
+          const span = to.getTime() - from.getTime();
+          const probes = [
+            ...fractions.map((f) => from.getTime() + Math.min(span - 1, Math.floor(f * span))),
+            ...shifts.flatMap((s) => [s.start.getTime(), s.end.getTime() - 1]),
+          ].slice(0, 20);
+          for (const t of probes)
+            expect(onCallAt(schedule, new Date(t)), new Date(t).toISOString()).toEqual(
+              onCallPerShifts(schedule, shifts, t),
+            );
+        },
+      ),
       { numRuns: 120 },
     );
   }, 20_000);
@@ -193,7 +240,8 @@ describe('schedules (property)', () => {
         for (const [i, a] of shifts.entries()) {
           for (const b of shifts.slice(i + 1)) {
             const overlap = a.start < b.end && b.start < a.end;
-            if (overlap) expect(a.layer !== b.layer && a.layer !== null && b.layer !== null, `${a.layer} ${b.layer}`).toBe(true);
+            if (overlap)
+              expect(a.layer !== b.layer && a.layer !== null && b.layer !== null, `${a.layer} ${b.layer}`).toBe(true);
           }
         }
       }),
@@ -217,7 +265,8 @@ describe('schedules (property)', () => {
 
 /** The shifts of two adjacent ranges, with each shift cut at `at` put back together. */
 function join(before: Shift[], after: Shift[], at: Date): Shift[] {
-  const continues = (s: Shift, r: Shift) => +s.end === +at && +r.start === +at && r.user === s.user && r.layer === s.layer;
+  const continues = (s: Shift, r: Shift) =>
+    +s.end === +at && +r.start === +at && r.user === s.user && r.layer === s.layer;
   return [
     ...before.map((s) => {
       const rest = after.find((r) => continues(s, r));

@@ -27,7 +27,9 @@ function layer(fields: Record<string, unknown>) {
 
 /** Shifts as readable instants, for comparing whole timelines. */
 function timeline(shifts: { user: string; start: Date; end: Date; layer?: string | null }[]) {
-  return shifts.map((s) => `${s.user} ${s.start.toISOString()} → ${s.end.toISOString()}${s.layer === null ? ' (override)' : ''}`);
+  return shifts.map(
+    (s) => `${s.user} ${s.start.toISOString()} → ${s.end.toISOString()}${s.layer === null ? ' (override)' : ''}`,
+  );
 }
 
 const hours = (s: { start: Date; end: Date }) => (s.end.getTime() - s.start.getTime()) / HOUR;
@@ -131,10 +133,20 @@ describe('daily and weekly handoffs keep the wall-clock time across DST', () => 
 
   it('gives 23- and 25-hour daily shifts on the New York change days', () => {
     const newYork = layer({ start: '2026-01-01T08:00', rotation: { type: 'daily' } });
-    const spring = rotationShifts(newYork, 'America/New_York', at('2026-03-07T08:00-05:00'), at('2026-03-08T08:00-04:00'));
+    const spring = rotationShifts(
+      newYork,
+      'America/New_York',
+      at('2026-03-07T08:00-05:00'),
+      at('2026-03-08T08:00-04:00'),
+    );
     expect(spring).toHaveLength(1);
     expect(hours(spring[0]!)).toBe(23);
-    const autumn = rotationShifts(newYork, 'America/New_York', at('2026-10-31T08:00-04:00'), at('2026-11-01T08:00-05:00'));
+    const autumn = rotationShifts(
+      newYork,
+      'America/New_York',
+      at('2026-10-31T08:00-04:00'),
+      at('2026-11-01T08:00-05:00'),
+    );
     expect(autumn).toHaveLength(1);
     expect(hours(autumn[0]!)).toBe(25);
   });
@@ -189,7 +201,11 @@ describe('daily and weekly handoffs keep the wall-clock time across DST', () => 
 
 describe('custom rotations hand off every N elapsed hours', () => {
   it('moves a 12-hour handoff on the wall clock across a DST change', () => {
-    const custom = layer({ start: '2026-03-28T08:00', rotation: { type: 'custom', hours: 12 }, members: ['day', 'night'] });
+    const custom = layer({
+      start: '2026-03-28T08:00',
+      rotation: { type: 'custom', hours: 12 },
+      members: ['day', 'night'],
+    });
     const shifts = rotationShifts(custom, 'Europe/Berlin', at('2026-03-28T00:00Z'), at('2026-03-29T19:00Z'));
     expect(timeline(shifts)).toEqual([
       'day 2026-03-28T07:00:00.000Z → 2026-03-28T19:00:00.000Z',
@@ -212,7 +228,12 @@ describe('restrictions', () => {
   const nightSchedule = schedule({ time_zone: 'Asia/Seoul', layers: [nights] });
 
   it('runs a window from 18:00 to 09:00 into the next morning of the listed day', () => {
-    const windows = restrictionWindows(nights, 'Asia/Seoul', at('2026-11-01T00:00+09:00'), at('2026-11-08T00:00+09:00'));
+    const windows = restrictionWindows(
+      nights,
+      'Asia/Seoul',
+      at('2026-11-01T00:00+09:00'),
+      at('2026-11-08T00:00+09:00'),
+    );
     expect(windows).toEqual([{ start: at('2026-11-02T18:00+09:00'), end: at('2026-11-03T09:00+09:00') }]);
     expect(onCallAt(nightSchedule, at('2026-11-02T17:59+09:00'))).toEqual([]);
     expect(onCallAt(nightSchedule, at('2026-11-03T08:59+09:00'))).toEqual(['kim']);
@@ -221,19 +242,32 @@ describe('restrictions', () => {
   });
 
   it('clips a window opened the day before the range to the range', () => {
-    const windows = restrictionWindows(nights, 'Asia/Seoul', at('2026-11-03T03:00+09:00'), at('2026-11-04T00:00+09:00'));
+    const windows = restrictionWindows(
+      nights,
+      'Asia/Seoul',
+      at('2026-11-03T03:00+09:00'),
+      at('2026-11-04T00:00+09:00'),
+    );
     expect(windows).toEqual([{ start: at('2026-11-03T03:00+09:00'), end: at('2026-11-03T09:00+09:00') }]);
   });
 
   it('covers 24 hours from `from` when `from` equals `to`', () => {
-    const allDay = layer({ start: '2026-01-01T00:00', rotation: { type: 'daily' }, restrictions: [{ days: ['wed'], from: '10:00', to: '10:00' }] });
-    expect(restrictionWindows(allDay, 'Asia/Seoul', at('2026-11-01T00:00+09:00'), at('2026-11-08T00:00+09:00'))).toEqual([
-      { start: at('2026-11-04T10:00+09:00'), end: at('2026-11-05T10:00+09:00') },
-    ]);
+    const allDay = layer({
+      start: '2026-01-01T00:00',
+      rotation: { type: 'daily' },
+      restrictions: [{ days: ['wed'], from: '10:00', to: '10:00' }],
+    });
+    expect(
+      restrictionWindows(allDay, 'Asia/Seoul', at('2026-11-01T00:00+09:00'), at('2026-11-08T00:00+09:00')),
+    ).toEqual([{ start: at('2026-11-04T10:00+09:00'), end: at('2026-11-05T10:00+09:00') }]);
   });
 
   it('resolves window ends on DST days in the zone, so a 24-hour window on a spring-forward day is 23 hours', () => {
-    const sunday = layer({ start: '2026-01-01T00:00', rotation: { type: 'daily' }, restrictions: [{ days: ['sun'], from: '00:00', to: '00:00' }] });
+    const sunday = layer({
+      start: '2026-01-01T00:00',
+      rotation: { type: 'daily' },
+      restrictions: [{ days: ['sun'], from: '00:00', to: '00:00' }],
+    });
     const [window] = restrictionWindows(sunday, 'Europe/Berlin', at('2026-03-28T00:00Z'), at('2026-04-01T00:00Z'));
     expect(window).toEqual({ start: at('2026-03-29T00:00+01:00'), end: at('2026-03-30T00:00+02:00') });
     expect(hours(window!)).toBe(23);
@@ -278,11 +312,17 @@ describe('restrictions', () => {
 describe('overrides', () => {
   // Daily in UTC: a on 1 January, b on the 2nd, c on the 3rd, a on the 4th.
   const withOverrides = (...overrides: unknown[]) =>
-    schedule({ time_zone: 'UTC', layers: [{ name: 'Daily', start: '2026-01-01T00:00', rotation: { type: 'daily' }, members: ['a', 'b', 'c'] }], overrides });
+    schedule({
+      time_zone: 'UTC',
+      layers: [{ name: 'Daily', start: '2026-01-01T00:00', rotation: { type: 'daily' }, members: ['a', 'b', 'c'] }],
+      overrides,
+    });
   const january = (s: Schedule) => timeline(shiftsBetween(s, at('2026-01-01T00:00Z'), at('2026-01-04T00:00Z')));
 
   it('swaps a whole shift when it starts and ends at handoffs', () => {
-    expect(january(withOverrides({ user: 'x', replaces: 'b', start: '2026-01-02T00:00', end: '2026-01-03T00:00' }))).toEqual([
+    expect(
+      january(withOverrides({ user: 'x', replaces: 'b', start: '2026-01-02T00:00', end: '2026-01-03T00:00' })),
+    ).toEqual([
       'a 2026-01-01T00:00:00.000Z → 2026-01-02T00:00:00.000Z',
       'x 2026-01-02T00:00:00.000Z → 2026-01-03T00:00:00.000Z',
       'c 2026-01-03T00:00:00.000Z → 2026-01-04T00:00:00.000Z',
@@ -297,7 +337,9 @@ describe('overrides', () => {
   });
 
   it('replaces a user only where that user is on call in its range', () => {
-    expect(january(withOverrides({ user: 'x', replaces: 'a', start: '2026-01-01T12:00', end: '2026-01-03T12:00' }))).toEqual([
+    expect(
+      january(withOverrides({ user: 'x', replaces: 'a', start: '2026-01-01T12:00', end: '2026-01-03T12:00' })),
+    ).toEqual([
       'a 2026-01-01T00:00:00.000Z → 2026-01-01T12:00:00.000Z',
       'x 2026-01-01T12:00:00.000Z → 2026-01-02T00:00:00.000Z',
       'b 2026-01-02T00:00:00.000Z → 2026-01-03T00:00:00.000Z',
@@ -306,13 +348,15 @@ describe('overrides', () => {
   });
 
   it('has no effect when `replaces` is not on call', () => {
-    expect(january(withOverrides({ user: 'x', replaces: 'nobody', start: '2026-01-01T00:00', end: '2026-01-04T00:00' }))).toEqual(
-      january(withOverrides()),
-    );
+    expect(
+      january(withOverrides({ user: 'x', replaces: 'nobody', start: '2026-01-01T00:00', end: '2026-01-04T00:00' })),
+    ).toEqual(january(withOverrides()));
   });
 
   it('merges a stand-in with the same member’s own next shift', () => {
-    expect(january(withOverrides({ user: 'b', replaces: 'a', start: '2026-01-01T18:00', end: '2026-01-02T00:00' }))).toEqual([
+    expect(
+      january(withOverrides({ user: 'b', replaces: 'a', start: '2026-01-01T18:00', end: '2026-01-02T00:00' })),
+    ).toEqual([
       'a 2026-01-01T00:00:00.000Z → 2026-01-01T18:00:00.000Z',
       'b 2026-01-01T18:00:00.000Z → 2026-01-03T00:00:00.000Z',
       'c 2026-01-03T00:00:00.000Z → 2026-01-04T00:00:00.000Z',
@@ -400,7 +444,10 @@ describe('several layers', () => {
   });
 
   it('merges a single member’s consecutive shifts into one', () => {
-    const alone = schedule({ time_zone: 'UTC', layers: [{ name: 'Solo', start: '2026-01-01T00:00', rotation: { type: 'daily' }, members: ['solo'] }] });
+    const alone = schedule({
+      time_zone: 'UTC',
+      layers: [{ name: 'Solo', start: '2026-01-01T00:00', rotation: { type: 'daily' }, members: ['solo'] }],
+    });
     expect(shiftsBetween(alone, at('2026-01-01T00:00Z'), at('2026-02-01T00:00Z'))).toEqual([
       { user: 'solo', layer: 'Solo', start: at('2026-01-01T00:00Z'), end: at('2026-02-01T00:00Z') },
     ]);
@@ -411,9 +458,26 @@ describe('several layers', () => {
     const busy = schedule({
       time_zone: 'America/New_York',
       layers: [
-        { name: 'Day', start: '2026-01-05T09:00', rotation: { type: 'daily' }, members: ['a', 'b', 'c'], restrictions: [{ days: weekdays, from: '09:00', to: '17:00' }] },
-        { name: 'Night', start: '2026-01-05T17:00', rotation: { type: 'weekly' }, members: ['d', 'e'], restrictions: [{ days: weekdays, from: '17:00', to: '09:00' }] },
-        { name: 'Backup', start: '2026-01-05T00:00', rotation: { type: 'custom', hours: 12 }, members: ['f', 'g', 'h'] },
+        {
+          name: 'Day',
+          start: '2026-01-05T09:00',
+          rotation: { type: 'daily' },
+          members: ['a', 'b', 'c'],
+          restrictions: [{ days: weekdays, from: '09:00', to: '17:00' }],
+        },
+        {
+          name: 'Night',
+          start: '2026-01-05T17:00',
+          rotation: { type: 'weekly' },
+          members: ['d', 'e'],
+          restrictions: [{ days: weekdays, from: '17:00', to: '09:00' }],
+        },
+        {
+          name: 'Backup',
+          start: '2026-01-05T00:00',
+          rotation: { type: 'custom', hours: 12 },
+          members: ['f', 'g', 'h'],
+        },
       ],
       overrides: [{ user: 'x', replaces: 'a', start: '2026-03-02T00:00', end: '2026-03-04T00:00' }],
     });
@@ -444,17 +508,38 @@ describe('nextShift', () => {
   });
 
   it('finds a whole-schedule override', () => {
-    expect(nextShift(primary, 'lee', at('2026-12-31T18:00+09:00'))).toMatchObject({ layer: null, start: at('2027-01-01T00:00+09:00') });
+    expect(nextShift(primary, 'lee', at('2026-12-31T18:00+09:00'))).toMatchObject({
+      layer: null,
+      start: at('2027-01-01T00:00+09:00'),
+    });
   });
 
   it('reports a long shift’s real end beyond the search step', () => {
-    const long = schedule({ time_zone: 'UTC', layers: [{ name: 'L', start: '2026-01-01T00:00', rotation: { type: 'custom', hours: 24 * 40 }, members: ['a', 'b'] }] });
-    expect(nextShift(long, 'b', at('2026-01-01T01:00Z'))).toEqual({ user: 'b', layer: 'L', start: at('2026-02-10T00:00Z'), end: at('2026-03-22T00:00Z') });
+    const long = schedule({
+      time_zone: 'UTC',
+      layers: [
+        { name: 'L', start: '2026-01-01T00:00', rotation: { type: 'custom', hours: 24 * 40 }, members: ['a', 'b'] },
+      ],
+    });
+    expect(nextShift(long, 'b', at('2026-01-01T01:00Z'))).toEqual({
+      user: 'b',
+      layer: 'L',
+      start: at('2026-02-10T00:00Z'),
+      end: at('2026-03-22T00:00Z'),
+    });
   });
 
   it('ends a shift that never ends at the search horizon', () => {
-    const solo = schedule({ time_zone: 'UTC', layers: [{ name: 'L', start: '2026-02-01T00:00', rotation: { type: 'daily' }, members: ['solo'] }] });
-    expect(nextShift(solo, 'solo', at('2026-01-01T00:00Z'))).toEqual({ user: 'solo', layer: 'L', start: at('2026-02-01T00:00Z'), end: at('2027-01-02T00:00Z') });
+    const solo = schedule({
+      time_zone: 'UTC',
+      layers: [{ name: 'L', start: '2026-02-01T00:00', rotation: { type: 'daily' }, members: ['solo'] }],
+    });
+    expect(nextShift(solo, 'solo', at('2026-01-01T00:00Z'))).toEqual({
+      user: 'solo',
+      layer: 'L',
+      start: at('2026-02-01T00:00Z'),
+      end: at('2027-01-02T00:00Z'),
+    });
   });
 
   it('returns null for someone with no shift within the horizon', () => {
@@ -463,7 +548,12 @@ describe('nextShift', () => {
 });
 
 describe('validation', () => {
-  const valid = { id: 's', name: 'S', time_zone: 'Asia/Seoul', layers: [{ name: 'L', start: '2026-11-02T09:00', rotation: { type: 'weekly' }, members: ['kim'] }] };
+  const valid = {
+    id: 's',
+    name: 'S',
+    time_zone: 'Asia/Seoul',
+    layers: [{ name: 'L', start: '2026-11-02T09:00', rotation: { type: 'weekly' }, members: ['kim'] }],
+  };
   const issues = (input: unknown) => scheduleSchema.safeParse(input).error?.issues.map((i) => i.path.join('.')) ?? [];
   const withLayer = (fields: Record<string, unknown>) => ({ ...valid, layers: [{ ...valid.layers[0], ...fields }] });
 
@@ -483,7 +573,13 @@ describe('validation', () => {
     for (const start of ['2026-11-02T09:00', '2026-11-02T09:00:30', '2026-11-02T00:00Z', '2026-11-02T09:00+09:00']) {
       expect(issues(withLayer({ start }))).toEqual([]);
     }
-    for (const start of ['2026-11-02 09:00', '2026-11-02', '2026-02-30T09:00', '2026-11-02T9:00', '2026-11-02T09:00[Asia/Seoul]']) {
+    for (const start of [
+      '2026-11-02 09:00',
+      '2026-11-02',
+      '2026-02-30T09:00',
+      '2026-11-02T9:00',
+      '2026-11-02T09:00[Asia/Seoul]',
+    ]) {
       expect(issues(withLayer({ start }))).toEqual(['layers.0.start']);
     }
   });
@@ -521,14 +617,26 @@ describe('validation', () => {
     expect(override('2026-12-24T00:00', '2026-12-23T15:00Z')).toEqual(['overrides.0.end']);
     expect(override('2026-12-24T00:00', '2026-12-23T15:01Z')).toEqual([]);
     // 02:30 does not exist in Berlin on 29 March 2026 and becomes 03:30, after 03:00.
-    expect(issues({ ...valid, time_zone: 'Europe/Berlin', overrides: [{ user: 'lee', start: '2026-03-29T02:30', end: '2026-03-29T03:00' }] })).toEqual([
-      'overrides.0.end',
+    expect(
+      issues({
+        ...valid,
+        time_zone: 'Europe/Berlin',
+        overrides: [{ user: 'lee', start: '2026-03-29T02:30', end: '2026-03-29T03:00' }],
+      }),
+    ).toEqual(['overrides.0.end']);
+    expect(
+      issues({
+        ...valid,
+        time_zone: 'Nowhere',
+        overrides: [{ user: 'lee', start: '2026-12-24T00:00', end: '2026-12-24T00:00Z' }],
+      }),
+    ).toEqual(['time_zone']);
+    expect(issues({ ...valid, overrides: [{ user: 'lee', start: 'soon', end: '2026-12-24T00:00Z' }] })).toEqual([
+      'overrides.0.start',
     ]);
-    expect(issues({ ...valid, time_zone: 'Nowhere', overrides: [{ user: 'lee', start: '2026-12-24T00:00', end: '2026-12-24T00:00Z' }] })).toEqual([
-      'time_zone',
-    ]);
-    expect(issues({ ...valid, overrides: [{ user: 'lee', start: 'soon', end: '2026-12-24T00:00Z' }] })).toEqual(['overrides.0.start']);
-    expect(overrideSchema.safeParse({ user: 'lee', start: '2026-12-24T00:00Z', end: '2026-12-23T00:00Z' }).success).toBe(false);
+    expect(
+      overrideSchema.safeParse({ user: 'lee', start: '2026-12-24T00:00Z', end: '2026-12-23T00:00Z' }).success,
+    ).toBe(false);
   });
 
   it('rejects unknown fields', () => {

@@ -217,7 +217,12 @@ export function rotationShifts(layer: Layer, zone: string, from: Date, to: Date)
     const end = Math.min(clock.at(k + 1), to.getTime());
     // Zero-length only where a zone skips a whole day; that member's turn simply has no time.
     if (end > start) {
-      shifts.push({ user: layer.members[k % layer.members.length]!, index: k, start: new Date(start), end: new Date(end) });
+      shifts.push({
+        user: layer.members[k % layer.members.length]!,
+        index: k,
+        start: new Date(start),
+        end: new Date(end),
+      });
     }
     start = Math.max(start, end);
   }
@@ -281,7 +286,11 @@ export function layerShifts(layer: Layer, zone: string, from: Date, to: Date): S
 export function applyOverrides(shifts: Shift[], overrides: Override[], zone: string, from: Date, to: Date): Shift[] {
   return overrides.reduce((current, override) => {
     const { user, replaces } = override;
-    const range = clip({ start: new Date(toInstant(override.start, zone)), end: new Date(toInstant(override.end, zone)) }, from, to);
+    const range = clip(
+      { start: new Date(toInstant(override.start, zone)), end: new Date(toInstant(override.end, zone)) },
+      from,
+      to,
+    );
     if (!range) return current;
     return replaces === undefined ? takeOver(current, range, user) : standIn(current, range, replaces, user);
   }, shifts);
@@ -298,7 +307,10 @@ function standIn(shifts: Shift[], range: Interval, replaces: string, user: strin
 
 /** `user` alone is on call for the range, whatever the layers say. */
 function takeOver(shifts: Shift[], range: Interval, user: string): Shift[] {
-  return [...shifts.flatMap((shift) => outside(shift, range)), { user, layer: null, start: range.start, end: range.end }];
+  return [
+    ...shifts.flatMap((shift) => outside(shift, range)),
+    { user, layer: null, start: range.start, end: range.end },
+  ];
 }
 
 /** The parts of a shift before and after the range. */
@@ -323,7 +335,10 @@ function mergeShifts(shifts: Shift[], schedule: Schedule): Shift[] {
   for (const shift of sorted) {
     const previous = merged.at(-1);
     const continues =
-      previous !== undefined && previous.layer === shift.layer && previous.user === shift.user && +previous.end === +shift.start;
+      previous !== undefined &&
+      previous.layer === shift.layer &&
+      previous.user === shift.user &&
+      +previous.end === +shift.start;
     if (continues) {
       previous.end = shift.end;
     } else {

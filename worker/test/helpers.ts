@@ -30,7 +30,11 @@ export async function api(
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-export async function postEvent(key: string, event: unknown, type = 'standard'): Promise<{ status: number; body: any }> {
+export async function postEvent(
+  key: string,
+  event: unknown,
+  type = 'standard',
+): Promise<{ status: number; body: any }> {
   const response = await send(`/integration/${type}/v1/${key}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -43,7 +47,13 @@ export async function postEvent(key: string, event: unknown, type = 'standard'):
 export async function setUpIntegration(handle = 'std', key = `key-${handle}-0123456789abcdef`) {
   const service = await api('POST', '/services', { id: 'web', name: 'Web' });
   if (service.status !== 201 && service.status !== 409) throw new Error(`service: ${JSON.stringify(service.body)}`);
-  const integration = await api('POST', '/integrations', { id: handle, name: handle, type: 'standard', key, service: 'web' });
+  const integration = await api('POST', '/integrations', {
+    id: handle,
+    name: handle,
+    type: 'standard',
+    key,
+    service: 'web',
+  });
   if (integration.status !== 201) throw new Error(`integration: ${JSON.stringify(integration.body)}`);
   return { key, integrationId: integration.body.id as string };
 }

@@ -40,7 +40,9 @@ const t0 = new Date('2026-11-02T09:00:00Z');
 
 /** Pages as `+minutes method (rule)`, for comparing whole lists. */
 const readable = (pages: Page[]) =>
-  pages.map((p) => `+${(p.at.getTime() - t0.getTime()) / 60_000}m ${p.user} ${p.contactMethod.id} ${p.rule ?? 'default'}`);
+  pages.map(
+    (p) => `+${(p.at.getTime() - t0.getTime()) / 60_000}m ${p.user} ${p.contactMethod.id} ${p.rule ?? 'default'}`,
+  );
 
 function user(fields: Partial<Reachable>): Reachable {
   return { handle: 'lee', contact_methods: [], notification_rules: [], ...fields };
@@ -49,7 +51,11 @@ function user(fields: Partial<Reachable>): Reachable {
 describe('contact methods and notification rules from the config example', () => {
   it('parse from YAML', () => {
     expect(kim.contact_methods.map((m) => m.type)).toEqual(['push', 'sms']);
-    expect(kim.notification_rules[1]).toEqual({ urgencies: ['highest', 'high'], contact_method: 'kim-sms', delay_minutes: 2 });
+    expect(kim.notification_rules[1]).toEqual({
+      urgencies: ['highest', 'high'],
+      contact_method: 'kim-sms',
+      delay_minutes: 2,
+    });
   });
 
   it('page a high-urgency incident by push at once and by SMS two minutes later', () => {
@@ -118,7 +124,11 @@ describe('paging a user', () => {
 
   it("sends an email contact method without an address to the user's email", () => {
     const lee = user({ email: 'lee@example.com', contact_methods: [{ id: 'mail', type: 'email' }] });
-    expect(pagesFor(lee, 'high', t0)[0]!.contactMethod).toEqual({ id: 'mail', type: 'email', address: 'lee@example.com' });
+    expect(pagesFor(lee, 'high', t0)[0]!.contactMethod).toEqual({
+      id: 'mail',
+      type: 'email',
+      address: 'lee@example.com',
+    });
   });
 
   it('falls back to the default when the only rules for the urgency name a missing contact method', () => {
@@ -146,20 +156,32 @@ describe('contact method problems', () => {
 
   it('name contact methods that need an address and have none', () => {
     const lee = user({
-      contact_methods: (['sms', 'voice', 'kakao', 'telegram', 'slack', 'email', 'push'] as const).map((type) => ({ id: type, type })),
+      contact_methods: (['sms', 'voice', 'kakao', 'telegram', 'slack', 'email', 'push'] as const).map((type) => ({
+        id: type,
+        type,
+      })),
     });
     expect(contactMethodProblems(lee).map((p) => p.path)).toEqual(
       [0, 1, 2, 3, 4, 5].map((i) => ['contact_methods', i, 'address']),
     );
   });
 
-  it("accept an email contact method without an address when the user has an email", () => {
-    expect(contactMethodProblems(user({ email: 'lee@example.com', contact_methods: [{ id: 'mail', type: 'email' }] }))).toEqual([]);
+  it('accept an email contact method without an address when the user has an email', () => {
+    expect(
+      contactMethodProblems(user({ email: 'lee@example.com', contact_methods: [{ id: 'mail', type: 'email' }] })),
+    ).toEqual([]);
   });
 
   it('name a repeated contact method id', () => {
-    const lee = user({ contact_methods: [{ id: 'push', type: 'push' }, { id: 'push', type: 'push' }] });
-    expect(contactMethodProblems(lee)).toEqual([{ path: ['contact_methods', 1, 'id'], message: 'duplicate contact method id push' }]);
+    const lee = user({
+      contact_methods: [
+        { id: 'push', type: 'push' },
+        { id: 'push', type: 'push' },
+      ],
+    });
+    expect(contactMethodProblems(lee)).toEqual([
+      { path: ['contact_methods', 1, 'id'], message: 'duplicate contact method id push' },
+    ]);
   });
 });
 
@@ -172,10 +194,14 @@ describe('the contact schemas', () => {
   });
 
   it('reject a rule without urgencies or with a negative delay, and accept a fractional one', () => {
-    expect(issuePaths(notificationRuleSchema.safeParse({ urgencies: [], contact_method: 'x', delay_minutes: 0 }))).toEqual([['urgencies']]);
-    expect(issuePaths(notificationRuleSchema.safeParse({ urgencies: ['high'], contact_method: 'x', delay_minutes: -1 }))).toEqual([
-      ['delay_minutes'],
-    ]);
-    expect(notificationRuleSchema.parse({ urgencies: ['high'], contact_method: 'x', delay_minutes: 0.5 }).delay_minutes).toBe(0.5);
+    expect(
+      issuePaths(notificationRuleSchema.safeParse({ urgencies: [], contact_method: 'x', delay_minutes: 0 })),
+    ).toEqual([['urgencies']]);
+    expect(
+      issuePaths(notificationRuleSchema.safeParse({ urgencies: ['high'], contact_method: 'x', delay_minutes: -1 })),
+    ).toEqual([['delay_minutes']]);
+    expect(
+      notificationRuleSchema.parse({ urgencies: ['high'], contact_method: 'x', delay_minutes: 0.5 }).delay_minutes,
+    ).toBe(0.5);
   });
 });

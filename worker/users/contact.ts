@@ -58,7 +58,9 @@ function rulePages(user: Reachable, urgency: Urgency, firedAt: Date): Page[] {
     if (!rule.urgencies.includes(urgency)) return [];
     const method = user.contact_methods.find((m) => m.id === rule.contact_method);
     const usable = method && deliverable(user, method);
-    return usable ? [{ user: user.handle, contactMethod: usable, at: after(firedAt, rule.delay_minutes), rule: i }] : [];
+    return usable
+      ? [{ user: user.handle, contactMethod: usable, at: after(firedAt, rule.delay_minutes), rule: i }]
+      : [];
   });
   // Array sort is stable, so pages at the same time keep rule order.
   return pages.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -111,6 +113,7 @@ export function contactMethodProblems(user: Reachable): ContactProblem[] {
 /** How a user hears of something that is not an incident (a handoff): every way but a phone call. */
 export function noticeMethods(user: Reachable & { email?: string }): ContactMethod[] {
   const quiet = user.contact_methods.filter((m) => m.type !== 'voice');
-  if (quiet.length > 0) return quiet.map((m) => (m.type === 'email' && !m.address && user.email ? { ...m, address: user.email } : m));
+  if (quiet.length > 0)
+    return quiet.map((m) => (m.type === 'email' && !m.address && user.email ? { ...m, address: user.email } : m));
   return user.email ? [{ id: 'email', type: 'email', address: user.email }] : [];
 }

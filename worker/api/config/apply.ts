@@ -18,14 +18,25 @@ export async function applyConfig(env: Env, doc: ConfigDocument, now: Date): Pro
   const stored = await loadConfig(d1);
   const errors = inconsistencies(stored.config, doc);
   if (errors.length > 0) {
-    throw new HttpError(400, 'invalid_configuration', `invalid configuration: ${errors.map((e) => e.field).join(', ')}`, errors);
+    throw new HttpError(
+      400,
+      'invalid_configuration',
+      `invalid configuration: ${errors.map((e) => e.field).join(', ')}`,
+      errors,
+    );
   }
   const plan = planConfig(stored.config, doc);
   if (!isEmpty(plan)) {
     await applyPlan(d1, plan, stored.ids, now);
     forgetLiveConfig();
     // Users' handoff notices and the schedules they watch may have changed.
-    if (plan.users.created.length + plan.users.updated.length + plan.schedules.created.length + plan.schedules.updated.length > 0) {
+    if (
+      plan.users.created.length +
+        plan.users.updated.length +
+        plan.schedules.created.length +
+        plan.schedules.updated.length >
+      0
+    ) {
       await rescheduleHandoffs(env);
     }
   }

@@ -88,11 +88,37 @@ describe('configuration as code', () => {
   it.each([
     [{ services: [{ id: 'web' }] }, ['services[0].name']],
     [{ services: [{ id: 'bad handle!', name: 'x' }] }, ['services[0].id']],
-    [{ services: [{ id: 'a', name: 'A' }, { id: 'a', name: 'B' }] }, ['services[1].id']],
+    [
+      {
+        services: [
+          { id: 'a', name: 'A' },
+          { id: 'a', name: 'B' },
+        ],
+      },
+      ['services[1].id'],
+    ],
     [{ servics: [] }, ['body']],
-    [{ services: [{ id: 'a', name: 'A' }], integrations: [{ id: 'i', name: 'I', type: 'standard', service: 'a', key: 'short' }] }, ['integrations[0].key']],
-    [{ services: [{ id: 'a', name: 'A' }], integrations: [{ id: 'i', name: 'I', type: 'carrier-pigeon', service: 'a' }] }, ['integrations[0].type']],
-    [{ services: [{ id: 'a', name: 'A' }], integrations: [{ id: 'i', name: 'I', type: 'standard', service: 'missing' }] }, ['integrations[0].service']],
+    [
+      {
+        services: [{ id: 'a', name: 'A' }],
+        integrations: [{ id: 'i', name: 'I', type: 'standard', service: 'a', key: 'short' }],
+      },
+      ['integrations[0].key'],
+    ],
+    [
+      {
+        services: [{ id: 'a', name: 'A' }],
+        integrations: [{ id: 'i', name: 'I', type: 'carrier-pigeon', service: 'a' }],
+      },
+      ['integrations[0].type'],
+    ],
+    [
+      {
+        services: [{ id: 'a', name: 'A' }],
+        integrations: [{ id: 'i', name: 'I', type: 'standard', service: 'missing' }],
+      },
+      ['integrations[0].service'],
+    ],
     [
       {
         services: [{ id: 'a', name: 'A' }],
@@ -122,7 +148,12 @@ describe('configuration as code', () => {
 describe('services and integrations, one at a time', () => {
   it('creates an integration and answers its key and ingest URL', async () => {
     await api('POST', '/services', { id: 'one', name: 'One' });
-    const { status, body } = await api('POST', '/integrations', { id: 'one-std', name: 'One', type: 'standard', service: 'one' });
+    const { status, body } = await api('POST', '/integrations', {
+      id: 'one-std',
+      name: 'One',
+      type: 'standard',
+      service: 'one',
+    });
     expect(status).toBe(201);
     expect(body.key).toMatch(/^[0-9a-f]{32}$/);
     expect(body.ingest_url).toBe(`http://tocsin.test/integration/standard/v1/${body.key}`);

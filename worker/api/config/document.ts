@@ -17,14 +17,25 @@ export const roleSchema = z.enum(['owner', 'admin', 'responder', 'observer']);
 export const localeSchema = z.enum(['ko', 'en', 'ja', 'zh']);
 
 /** Tell me when a shift of mine starts: at its start, or this many minutes before. */
-export const handoffNoticeSchema = z.object({ minutes_before: z.number().min(0).max(7 * 24 * 60).default(0) }).strict();
+export const handoffNoticeSchema = z
+  .object({
+    minutes_before: z
+      .number()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(0),
+  })
+  .strict();
 
 export const userConfigSchema = z
   .object({
     id: handleSchema,
     name: z.string().trim().min(1).max(200),
     email: z.email().optional(),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'a phone number is E.164, e.g. +821012345678').optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'a phone number is E.164, e.g. +821012345678')
+      .optional(),
     time_zone: timeZoneSchema.default('UTC'),
     locale: localeSchema.default('en'),
     role: roleSchema.default('responder'),
@@ -97,7 +108,8 @@ export const configDocumentSchema = z
     for (const kind of kinds) {
       const seen = new Set<string>();
       doc[kind]?.forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [kind, i, 'id'], message: `duplicate id ${item.id}` });
+        if (seen.has(item.id))
+          ctx.addIssue({ code: 'custom', path: [kind, i, 'id'], message: `duplicate id ${item.id}` });
         seen.add(item.id);
       });
     }

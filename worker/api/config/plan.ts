@@ -155,7 +155,10 @@ export function inconsistencies(current: Configuration, desired: ConfigDocument)
     const key = integration.key ?? current.integrations.find((c) => c.id === integration.id)?.key;
     const holder = key === undefined ? undefined : keys.get(key);
     if (holder !== undefined) {
-      errors.push({ field: `integrations[${i}].key`, message: `integration ${integration.id} has the same key as ${holder}` });
+      errors.push({
+        field: `integrations[${i}].key`,
+        message: `integration ${integration.id} has the same key as ${holder}`,
+      });
     } else if (key !== undefined) {
       keys.set(key, integration.id);
     }

@@ -17,7 +17,8 @@ export const configRoutes = new Hono<ApiEnv>()
   })
   .put('/config', allow('configure'), async (c) => {
     const body = await readLimitedBody(c.req.raw, MAX_CONFIG_BYTES);
-    if (body.tooLarge) throw new HttpError(413, 'payload_too_large', `the configuration is over ${MAX_CONFIG_BYTES} bytes`);
+    if (body.tooLarge)
+      throw new HttpError(413, 'payload_too_large', `the configuration is over ${MAX_CONFIG_BYTES} bytes`);
     const doc = parseConfigText(body.text, c.req.header('content-type'));
     return c.json(await applyConfig(c.env, doc, new Date()));
   });

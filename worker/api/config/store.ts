@@ -49,7 +49,9 @@ export async function loadConfig(d1: D1Database): Promise<StoredConfig> {
   const config = Object.fromEntries(
     kinds.map((kind, i) => [kind, rows[i]!.map((row) => ({ ...row.definition, id: row.handle }))]),
   ) as Configuration;
-  const ids = Object.fromEntries(kinds.map((kind, i) => [kind, new Map(rows[i]!.map((r) => [r.handle, r.id]))])) as IdIndex;
+  const ids = Object.fromEntries(
+    kinds.map((kind, i) => [kind, new Map(rows[i]!.map((r) => [r.handle, r.id]))]),
+  ) as IdIndex;
   return { config, ids };
 }
 
@@ -89,10 +91,18 @@ export async function applyPlan(d1: D1Database, plan: ConfigPlan, ids: IdIndex, 
   for (const kind of kinds) {
     const table = tables[kind];
     for (const handle of plan[kind].deleted) {
-      statements.push(db.update(table).set({ deletedAt: at, updatedAt: at }).where(eq(table.id, idOf(kind, handle))));
+      statements.push(
+        db
+          .update(table)
+          .set({ deletedAt: at, updatedAt: at })
+          .where(eq(table.id, idOf(kind, handle))),
+      );
     }
     for (const item of plan[kind].created as ConfigItem<Kind>[]) {
-      const row = kind === 'integrations' ? { ...item, key: (item as ConfigItem<'integrations'>).key ?? generateIntegrationKey() } : item;
+      const row =
+        kind === 'integrations'
+          ? { ...item, key: (item as ConfigItem<'integrations'>).key ?? generateIntegrationKey() }
+          : item;
       const { id: handle, ...definition } = row;
       statements.push(
         db.insert(table).values({
@@ -112,7 +122,12 @@ export async function applyPlan(d1: D1Database, plan: ConfigPlan, ids: IdIndex, 
       statements.push(
         db
           .update(table)
-          .set({ name: item.name, definition, updatedAt: at, ...extraColumns(kind, item as ConfigItem<typeof kind>, idOf) })
+          .set({
+            name: item.name,
+            definition,
+            updatedAt: at,
+            ...extraColumns(kind, item as ConfigItem<typeof kind>, idOf),
+          })
           .where(eq(table.id, idOf(kind, handle))),
       );
     }
