@@ -97,3 +97,14 @@ export function isJsonContentType(contentType: string | undefined): boolean {
     mediaType === 'application/json' || (mediaType?.startsWith('application/') === true && mediaType.endsWith('+json'))
   );
 }
+
+/** A JSON request body of at most `limit` bytes, validated: 413, 400 naming fields, or the data. */
+export async function readJson<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  limit = 256 * 1024,
+): Promise<z.infer<S>> {
+  const body = await readLimitedBody(request, limit);
+  if (body.tooLarge) throw new HttpError(413, 'payload_too_large', `the body is over ${limit} bytes`);
+  return validate(schema, parseJsonText(body.text));
+}

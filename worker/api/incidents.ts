@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { alerts, incidents, integrations, services, timelineEntries } from '../db/schema';
 import type { Env } from '../env';
-import { HttpError, parseJsonText, readLimitedBody, validate } from '../http';
+import { HttpError, readJson, validate } from '../http';
 import { urgencySchema } from '../ingest/event';
 import { isoInstantSchema } from '../ingest/standard';
 import type { Incident } from '../incident/lifecycle';
@@ -183,9 +183,7 @@ export const incidentRoutes = new Hono<ApiEnv>()
     return c.json(commandJson(result, await handlesOf(c.env, result.incident)));
   })
   .post('/incidents/:id/comment', allow('respond'), async (c) => {
-    const body = await readLimitedBody(c.req.raw, 64 * 1024);
-    if (body.tooLarge) throw new HttpError(413, 'payload_too_large', 'a comment is at most 64 KiB');
-    const { text } = validate(commentSchema, parseJsonText(body.text));
+    const { text } = await readJson(c.req.raw, commentSchema, 64 * 1024);
     const result = await commandIncident(
       c.env,
       c.req.param('id'),

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { incidents, notifications, users } from '../db/schema';
 import { planEscalation, type EscalationEvent, type Pick } from '../escalation/escalation';
-import { HttpError, parseJsonText, readLimitedBody, validate } from '../http';
+import { HttpError, readJson } from '../http';
 import { isoInstantSchema, normalizeStandardEvent, standardEventSchema } from '../ingest/standard';
 import { incidentObjectName, type CommandResult } from '../incident/object';
 import { directoryOf, escalationFor } from '../incident/paging';
@@ -33,12 +33,6 @@ export const reassignSchema = z
     z.object({ schedule: z.string().min(1) }).strict(),
   ])
   .meta({ id: 'Reassign' });
-
-async function jsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const body = await readLimitedBody(request, 512 * 1024);
-  if (body.tooLarge) throw new HttpError(413, 'payload_too_large', 'the body is over 512 KiB');
-  return validate(schema, parseJsonText(body.text));
-}
 
 const notificationJson = (n: typeof notifications.$inferSelect) => ({
   id: n.id,
@@ -137,7 +131,7 @@ export const onCallRoutes = new Hono<ApiEnv>()
     return c.json({ notifications: rows.map(notificationJson) });
   })
   .post('/incidents/:id/reassign', allow('respond'), async (c) => {
-    const target = await jsonBody(c.req.raw, reassignSchema);
+    const target = await readJson(c.req.raw, reassignSchema);
     const { config } = await loadConfig(c.env.DB);
     const { escalation, label } = reassignTarget(config, target);
     const db = drizzle(c.env.DB);
@@ -154,7 +148,7 @@ export const onCallRoutes = new Hono<ApiEnv>()
     return c.json(commandJson(result, await handlesOf(c.env, result.incident)));
   })
   .post('/simulate', allow('read'), async (c) => {
-    const request = await jsonBody(c.req.raw, simulateSchema);
+    const request = await readJson(c.req.raw, simulateSchema, 512 * 1024);
     const stored = await loadConfig(c.env.DB);
     const integration = integrationOf(stored, request.integration);
     const service = stored.config.services.find((s) => s.id === integration.service);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
 import { integrations, services } from '../db/schema';
 import type { Env } from '../env';
-import { HttpError, parseJsonText, readLimitedBody, validate } from '../http';
+import { HttpError, readJson, validate } from '../http';
 import { allow, type ApiEnv, type Principal } from './auth';
 import { applyConfig } from './config/apply';
 import {
@@ -35,12 +35,6 @@ const noun: Record<Editable, string> = {
   schedules: 'schedule',
   escalation_policies: 'escalation policy',
 };
-
-async function jsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const body = await readLimitedBody(request, 256 * 1024);
-  if (body.tooLarge) throw new HttpError(413, 'payload_too_large', 'the body is over 256 KiB');
-  return validate(schema, parseJsonText(body.text));
-}
 
 /** The team that owns an object: its own `team`, or for an integration, its service's. */
 function teamOf(config: Configuration, kind: Editable, item: ConfigItem<Editable>): string | undefined {
@@ -149,7 +143,7 @@ function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(
 ) {
   return new Hono<ApiEnv>()
     .put(`/${path}/:id`, allow('read'), async (c) => {
-      const body = await jsonBody(c.req.raw, z.record(z.string(), z.unknown()));
+      const body = await readJson(c.req.raw, z.record(z.string(), z.unknown()));
       const item = validate(schema, { ...body, id: c.req.param('id') });
       await changeOne(c.env, c.get('principal'), kind, item.id, item);
       return c.json(currentOne(await loadConfig(c.env.DB), kind, item.id));
@@ -168,7 +162,7 @@ export const serviceRoutes = new Hono<ApiEnv>()
     return c.json({ services: await Promise.all(config.services.map((s) => serviceJson(c.env.DB, s.id))) });
   })
   .post('/services', allow('read'), async (c) => {
-    const service = await jsonBody(c.req.raw, serviceCreateSchema);
+    const service = await readJson(c.req.raw, serviceCreateSchema);
     const stored = await loadConfig(c.env.DB);
     if (stored.config.services.some((s) => s.id === service.id)) throw taken('services', service.id);
     await changeOne(c.env, c.get('principal'), 'services', service.id, service, stored);
@@ -181,7 +175,7 @@ export const serviceRoutes = new Hono<ApiEnv>()
   .patch('/services/:id', allow('read'), async (c) => {
     const stored = await loadConfig(c.env.DB);
     const service = currentOne(stored, 'services', c.req.param('id'));
-    const update = await jsonBody(c.req.raw, serviceUpdateSchema);
+    const update = await readJson(c.req.raw, serviceUpdateSchema);
     await changeOne(c.env, c.get('principal'), 'services', service.id, { ...service, ...update }, stored);
     return c.json(await serviceJson(c.env.DB, service.id));
   })
@@ -200,7 +194,7 @@ export const serviceRoutes = new Hono<ApiEnv>()
     });
   })
   .post('/integrations', allow('read'), async (c) => {
-    const integration = await jsonBody(c.req.raw, integrationCreateSchema);
+    const integration = await readJson(c.req.raw, integrationCreateSchema);
     const stored = await loadConfig(c.env.DB);
     if (stored.config.integrations.some((i) => i.id === integration.id)) throw taken('integrations', integration.id);
     await changeOne(c.env, c.get('principal'), 'integrations', integration.id, integration, stored);
@@ -215,7 +209,7 @@ export const serviceRoutes = new Hono<ApiEnv>()
   .patch('/integrations/:id', allow('read'), async (c) => {
     const stored = await loadConfig(c.env.DB);
     const integration = currentOne(stored, 'integrations', c.req.param('id'));
-    const update = await jsonBody(c.req.raw, integrationUpdateSchema);
+    const update = await readJson(c.req.raw, integrationUpdateSchema);
     await changeOne(c.env, c.get('principal'), 'integrations', integration.id, { ...integration, ...update }, stored);
     return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true));
   })

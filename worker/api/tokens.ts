@@ -4,7 +4,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { apiTokens, users } from '../db/schema';
-import { HttpError, parseJsonText, readLimitedBody, validate } from '../http';
+import { HttpError, readJson } from '../http';
 import { allow, newToken, sha256Hex, type ApiEnv } from './auth';
 import { handleSchema } from './config/document';
 
@@ -14,9 +14,7 @@ export const tokenCreateSchema = z
 
 export const tokenRoutes = new Hono<ApiEnv>()
   .post('/tokens', allow('configure'), async (c) => {
-    const body = await readLimitedBody(c.req.raw, 16 * 1024);
-    if (body.tooLarge) throw new HttpError(413, 'payload_too_large', 'the body is over 16 KiB');
-    const request = validate(tokenCreateSchema, parseJsonText(body.text));
+    const request = await readJson(c.req.raw, tokenCreateSchema, 16 * 1024);
     const db = drizzle(c.env.DB);
     const user = await db
       .select()

@@ -38,6 +38,7 @@ import {
   type Escalation,
   type Timer,
 } from './paging';
+import { CoalescedWork } from './coalesced';
 import { nextIncidentNumber } from './sequence';
 
 export interface IncidentTarget {
@@ -90,12 +91,17 @@ export class IncidentObject extends DurableObject<Env> {
   private latest: Incident | null;
   /** When the alarm is known to be set for; null when unknown or not set. */
   private alarmAt: number | null = null;
-  private drainFailures = 0;
-  private timerFailures = 0;
-  private draining: Promise<void> | null = null;
-  private drainWanted = false;
-  private firing: Promise<void> | null = null;
-  private firingWanted = false;
+  private readonly outbox = new CoalescedWork(
+    'incident outbox',
+    () => this.drainOutbox(),
+    () => this.armAlarm(),
+    DRAIN_DELAY_MS,
+  );
+  private readonly timers = new CoalescedWork(
+    'incident timers',
+    () => this.fireNextTimer(),
+    () => this.armAlarm(),
+  );
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -162,7 +168,7 @@ export class IncidentObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    await Promise.all([this.drain(), this.fireTimers()]);
+    await Promise.all([this.outbox.run(), this.timers.run()]);
   }
 
   private find(incidentId: string): Incident | null {
@@ -244,29 +250,8 @@ export class IncidentObject extends DurableObject<Env> {
     }
     // The alarm first, so that the work is due even if this object goes away before it runs.
     void this.armAlarm();
-    void this.drain();
-    if (effects.timers.some((t) => t.due <= Date.now())) void this.fireTimers();
-  }
-
-  /** Fires every due timer, one at a time, until none is due. */
-  private fireTimers(): Promise<void> {
-    this.firingWanted = true;
-    this.firing ??= (async () => {
-      try {
-        while (this.firingWanted) {
-          this.firingWanted = false;
-          while (await this.fireNextTimer());
-        }
-        this.timerFailures = 0;
-      } catch (error) {
-        this.timerFailures += 1;
-        console.error(`incident timers: failed (attempt ${this.timerFailures})`, error);
-      } finally {
-        this.firing = null;
-        await this.armAlarm();
-      }
-    })();
-    return this.firing;
+    void this.outbox.run();
+    if (effects.timers.some((t) => t.due <= Date.now())) void this.timers.run();
   }
 
   /** Fires the earliest due timer; false when none is due. */
@@ -323,31 +308,12 @@ export class IncidentObject extends DurableObject<Env> {
     return true;
   }
 
-  /** Drains the outbox until it is empty, coalescing changes that arrive meanwhile into batches. */
-  private drain(): Promise<void> {
-    this.drainWanted = true;
-    this.draining ??= (async () => {
-      try {
-        // A short wait gathers a storm's events into one batch; D1 is the queryable copy, not the truth.
-        await new Promise((resolve) => setTimeout(resolve, DRAIN_DELAY_MS));
-        while (this.drainWanted) {
-          this.drainWanted = false;
-          await this.drainOutbox();
-        }
-        this.drainFailures = 0;
-      } catch (error) {
-        this.drainFailures += 1;
-        console.error(`incident outbox: drain failed (attempt ${this.drainFailures})`, error);
-      } finally {
-        this.draining = null;
-        await this.armAlarm();
-      }
-    })();
-    return this.draining;
-  }
-
-  /** Copies one batch of pending changes to D1 and sends its notification jobs; then marks them done. */
-  private async drainOutbox(): Promise<void> {
+  /**
+   * Copies one batch of pending changes to D1 and sends its notification jobs, then marks them done;
+   * answers whether more is waiting. The short wait before a drain gathers a storm's events into one
+   * batch: D1 is the queryable copy, not the truth.
+   */
+  private async drainOutbox(): Promise<boolean> {
     const sql = this.ctx.storage.sql;
     const pending = sql
       .exec<{ state: string; revision: number }>(
@@ -357,7 +323,7 @@ export class IncidentObject extends DurableObject<Env> {
     const outbox = sql
       .exec<{ seq: number; record: string }>('SELECT seq, record FROM outbox ORDER BY seq LIMIT ?', DRAIN_BATCH)
       .toArray();
-    if (pending.length === 0 && outbox.length === 0) return;
+    if (pending.length === 0 && outbox.length === 0) return false;
 
     const rows: IncidentRow[] = pending.map((p) => toIncidentRow(JSON.parse(p.state) as Incident, p.revision));
     const records = outbox.map(({ seq, record }) => ({ ...(JSON.parse(record) as OutboxRecord), seq }));
@@ -380,7 +346,7 @@ export class IncidentObject extends DurableObject<Env> {
         );
       }
     });
-    if (outbox.length === DRAIN_BATCH) this.drainWanted = true;
+    return outbox.length === DRAIN_BATCH;
   }
 
   private hasBacklog(): boolean {
@@ -402,10 +368,10 @@ export class IncidentObject extends DurableObject<Env> {
     const now = Date.now();
     const candidates: number[] = [];
     if (this.hasBacklog())
-      candidates.push(now + (this.drainFailures === 0 ? DRAIN_SAFETY_MS : backoff(this.drainFailures)));
+      candidates.push(now + (this.outbox.failures === 0 ? DRAIN_SAFETY_MS : backoff(this.outbox.failures)));
     const timerDue = this.nextTimerDue();
     if (timerDue !== null)
-      candidates.push(this.timerFailures === 0 ? timerDue : Math.max(timerDue, now + backoff(this.timerFailures)));
+      candidates.push(this.timers.failures === 0 ? timerDue : Math.max(timerDue, now + backoff(this.timers.failures)));
     if (candidates.length === 0) {
       if (this.alarmAt !== null) {
         this.alarmAt = null;
