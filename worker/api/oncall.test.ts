@@ -301,5 +301,23 @@ describe('team admins', () => {
     );
     expect((await api('DELETE', '/escalation-policies/noc', undefined, lee)).status).toBe(403);
     expect((await api('DELETE', '/escalation-policies/noc', undefined, kim)).status).toBe(204);
+
+    // Lee is no admin, but may hand a stretch of their own shifts to someone else.
+    const vacation = { user: 'kim', replaces: 'lee', start: '2026-12-01T00:00', end: '2026-12-08T00:00' };
+    const added = await api('POST', '/schedules/noc-primary/overrides', vacation, lee);
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.overrides).toEqual([vacation]);
+    const shifts = await api(
+      'GET',
+      '/schedules/noc-primary/shifts?from=2026-12-01T00:00:00%2B09:00&to=2026-12-08T00:00:00%2B09:00',
+    );
+    expect(new Set(shifts.body.shifts.map((s: { user: string }) => s.user))).toEqual(new Set(['kim']));
+    const park = (await api('POST', '/tokens', { user: 'park' })).body.token;
+    const notTheirs = { user: 'park', replaces: 'kim', start: '2026-12-10T00:00', end: '2026-12-11T00:00' };
+    expect((await api('POST', '/schedules/noc-primary/overrides', { ...notTheirs, user: 'lee' }, park)).status).toBe(
+      403,
+    );
+    const bad = await api('POST', '/schedules/noc-primary/overrides', { ...vacation, end: '2026-11-01T00:00' }, kim);
+    expect(bad.status).toBe(400);
   });
 });

@@ -1,7 +1,9 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests.
 import { z } from 'zod';
 import { standardEventSchema } from '../ingest/standard';
-import { configDocumentSchema } from './config/document';
+import { escalationPolicySchema } from '../escalation/policy';
+import { overrideSchema } from '../schedule/schedule';
+import { configDocumentSchema, scheduleConfigSchema } from './config/document';
 import { commentSchema, incidentListQuerySchema } from './incidents';
 import { integrationCreateSchema, integrationUpdateSchema, serviceCreateSchema, serviceUpdateSchema } from './services';
 import { reassignSchema, simulateSchema } from './oncall';

@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
+import { overrideSchema } from '../schedule/schedule';
 import { integrations, services } from '../db/schema';
 import type { Env } from '../env';
 import { HttpError, readJson, validate } from '../http';
@@ -79,10 +80,11 @@ async function changeOne<K extends Editable>(
   handle: string,
   item: ConfigItem<K> | null,
   stored?: StoredConfig,
+  authorized = false,
 ) {
   const { config } = stored ?? (await loadConfig(env.DB));
   const items = config[kind] as ConfigItem<K>[];
-  authorize(principal, config, kind, items.find((i) => i.id === handle) ?? null, item);
+  if (!authorized) authorize(principal, config, kind, items.find((i) => i.id === handle) ?? null, item);
   const others = items.filter((existing) => existing.id !== handle);
   await applyConfig(env, { [kind]: item === null ? others : [...others, item] }, new Date());
 }
@@ -218,6 +220,19 @@ export const serviceRoutes = new Hono<ApiEnv>()
     const integration = currentOne(stored, 'integrations', c.req.param('id'));
     await changeOne(c.env, c.get('principal'), 'integrations', integration.id, null, stored);
     return c.body(null, 204);
+  })
+  // An override (a vacation, a swap): one request replaces a user across every shift in its range.
+  // Who may manage the schedule may add one, and so may a responder for an override of their own.
+  .post('/schedules/:id/overrides', allow('read'), async (c) => {
+    const override = await readJson(c.req.raw, overrideSchema);
+    const stored = await loadConfig(c.env.DB);
+    const schedule = currentOne(stored, 'schedules', c.req.param('id'));
+    const principal = c.get('principal');
+    const own = principal.role !== 'observer' && [override.user, override.replaces].includes(principal.handle);
+    if (!own) authorize(principal, stored.config, 'schedules', schedule);
+    const changed = { ...schedule, overrides: [...schedule.overrides, override] };
+    await changeOne(c.env, principal, 'schedules', schedule.id, changed, stored, true);
+    return c.json(currentOne(await loadConfig(c.env.DB), 'schedules', schedule.id), 201);
   })
   .route('/', wholeObjectRoutes('schedules', 'schedules', scheduleConfigSchema))
   .route('/', wholeObjectRoutes('escalation-policies', 'escalation_policies', escalationPolicySchema));

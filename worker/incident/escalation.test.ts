@@ -1,6 +1,6 @@
 // The escalation, driven alarm by alarm in the real runtime: the clock is faked (Date only), each
 // step is fired with runDurableObjectAlarm, and the outbox (notifications) and timeline are checked.
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, postEvent } from '../test/helpers';
@@ -162,6 +162,22 @@ describe('escalation driven by the incident object', () => {
     expect(types).toContain('final_notification');
     expect(types.at(-1)).toBe('notified');
     expect(types).toContain('escalation_exhausted');
+  });
+
+  it('timers survive the object being evicted from memory', async () => {
+    const { id, stub } = await setUp();
+    await at(stub, T0);
+    await sent(id, 1);
+    await evictDurableObject(stub);
+    await at(stub, minutes(2));
+    await at(stub, minutes(5));
+    expect((await sent(id, 5)).map((n) => `${n.user}:${n.channel}`)).toEqual([
+      'kim:push',
+      'kim:sms',
+      'kim:push',
+      'lee:email',
+      'park:voice',
+    ]);
   });
 
   it('a retried alarm never pages twice', async () => {

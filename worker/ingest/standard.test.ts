@@ -90,3 +90,41 @@ describe('standard integration: validation', () => {
     expect((await postEvent(key, { summary: 'x' }, 'alertmanager')).status).toBe(404);
   });
 });
+
+describe('standard integration: any body', () => {
+  it('never answers 5xx, whatever JSON arrives', async () => {
+    const fc = await import('fast-check');
+    const field = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 4 }),
+      fc.record(
+        {
+          summary: field,
+          event_id: field,
+          status: fc.oneof(fc.constantFrom('open', 'ack', 'close'), field),
+          urgency: fc.oneof(fc.constantFrom('highest', 'high', 'none'), field),
+          event_time: fc.oneof(
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+            field,
+          ),
+          custom_details: field,
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        const { status } = await postEvent(key, JSON.stringify(value));
+        expect([202, 400]).toContain(status);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
