@@ -18,6 +18,11 @@ export class CoalescedWork {
     private readonly delayMs = 0,
   ) {}
 
+  /** Whether a run is under way (its due work needs no alarm, only a backstop). */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
   run(): Promise<void> {
     this.wanted = true;
     this.running ??= (async () => {

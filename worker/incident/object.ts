@@ -85,6 +85,7 @@ const DRAIN_DELAY_MS = 100;
 /** When the alarm retries a drain that has not finished by then. */
 const DRAIN_SAFETY_MS = 10_000;
 const MAX_RETRY_MS = 60_000;
+const BACKSTOP_MS = 5_000;
 const backoff = (failures: number) => Math.min(1000 * 2 ** failures, MAX_RETRY_MS);
 
 export class IncidentObject extends DurableObject<Env> {
@@ -248,10 +249,10 @@ export class IncidentObject extends DurableObject<Env> {
     if (this.latest === null || this.latest.id === incident.id || incident.createdAt >= this.latest.createdAt) {
       this.latest = incident;
     }
-    // The alarm first, so that the work is due even if this object goes away before it runs.
-    void this.armAlarm();
     void this.outbox.run();
     if (effects.timers.some((t) => t.due <= Date.now())) void this.timers.run();
+    // The alarm too, so that the work is done even if this object goes away before it runs.
+    void this.armAlarm();
   }
 
   /** Fires the earliest due timer; false when none is due. */
@@ -370,8 +371,12 @@ export class IncidentObject extends DurableObject<Env> {
     if (this.hasBacklog())
       candidates.push(now + (this.outbox.failures === 0 ? DRAIN_SAFETY_MS : backoff(this.outbox.failures)));
     const timerDue = this.nextTimerDue();
-    if (timerDue !== null)
-      candidates.push(this.timers.failures === 0 ? timerDue : Math.max(timerDue, now + backoff(this.timers.failures)));
+    if (timerDue !== null) {
+      // A run under way fires what is due now: the alarm is only its backstop.
+      const earliest =
+        this.timers.failures > 0 ? now + backoff(this.timers.failures) : this.timers.busy ? now + BACKSTOP_MS : 0;
+      candidates.push(Math.max(timerDue, earliest));
+    }
     if (candidates.length === 0) {
       if (this.alarmAt !== null) {
         this.alarmAt = null;
