@@ -44,6 +44,15 @@ function findSchedule(config: Configuration, idOrHandle: string, ids: Map<string
   return schedule;
 }
 
+/** A schedule and the range a shifts or gaps query asks about (400 for a bad range, 404 for no schedule). */
+async function scheduleRange(env: Env, idOrHandle: string, query: Record<string, string>) {
+  const parsed = validate(rangeQuerySchema, query, 'query');
+  const { config, ids } = await loadConfig(env.DB);
+  const schedule = findSchedule(config, idOrHandle, ids.schedules);
+  const [from, to] = [new Date(parsed.from), new Date(parsed.to)];
+  return { schedule, from, to, range: { schedule: schedule.id, from: from.toISOString(), to: to.toISOString() } };
+}
+
 function onCallJson(schedule: Schedule, at: Date, config: Configuration) {
   const names = new Map(config.users.map((u) => [u.id, u.name]));
   return shiftsBetween(schedule, at, new Date(at.getTime() + 1)).map((shift) => ({
@@ -88,28 +97,13 @@ export const scheduleRoutes = new Hono<ApiEnv>()
     return c.json({ schedule: schedule.id, at: instant.toISOString(), on_call: onCallJson(schedule, instant, config) });
   })
   .get('/schedules/:id/shifts', allow('read'), async (c) => {
-    const range = validate(rangeQuerySchema, c.req.query(), 'query');
-    const { config, ids } = await loadConfig(c.env.DB);
-    const schedule = findSchedule(config, c.req.param('id'), ids.schedules);
-    const [from, to] = [new Date(range.from), new Date(range.to)];
-    return c.json({
-      schedule: schedule.id,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      shifts: shiftsBetween(schedule, from, to).map(shiftJson),
-    });
+    const { schedule, from, to, range } = await scheduleRange(c.env, c.req.param('id'), c.req.query());
+    return c.json({ ...range, shifts: shiftsBetween(schedule, from, to).map(shiftJson) });
   })
   .get('/schedules/:id/gaps', allow('read'), async (c) => {
-    const range = validate(rangeQuerySchema, c.req.query(), 'query');
-    const { config, ids } = await loadConfig(c.env.DB);
-    const schedule = findSchedule(config, c.req.param('id'), ids.schedules);
-    const [from, to] = [new Date(range.from), new Date(range.to)];
-    return c.json({
-      schedule: schedule.id,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      gaps: gapsBetween(schedule, from, to).map((g) => ({ start: g.start.toISOString(), end: g.end.toISOString() })),
-    });
+    const { schedule, from, to, range } = await scheduleRange(c.env, c.req.param('id'), c.req.query());
+    const gaps = gapsBetween(schedule, from, to);
+    return c.json({ ...range, gaps: gaps.map((g) => ({ start: g.start.toISOString(), end: g.end.toISOString() })) });
   })
   .get('/escalation-policies', allow('read'), async (c) => {
     const { config } = await loadConfig(c.env.DB);

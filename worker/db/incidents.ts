@@ -12,11 +12,6 @@ export function toIncidentRow(incident: Incident, revision: number): IncidentRow
   return { ...incident, revision };
 }
 
-export function fromIncidentRow(row: IncidentRow): Incident {
-  const { revision: _revision, ...incident } = row;
-  return { ...incident, urgency: incident.urgency as Incident['urgency'] };
-}
-
 export type OutboxRecord =
   | { kind: 'alert'; id: string; incidentId: string; alert: AlertRecord }
   | { kind: 'timeline'; id: string; incidentId: string; entry: TimelineEntry }
