@@ -307,7 +307,9 @@ describe('escalation driven by the incident object', () => {
     vi.setSystemTime(minutes(1));
     await api('POST', `/incidents/${id}/acknowledge`);
     await at(stub, minutes(31));
-    await vi.waitFor(async () => expect((await api('GET', `/incidents/${id}`)).body.status).toBe('triggered'));
+    await vi.waitFor(async () => expect((await api('GET', `/incidents/${id}`)).body.status).toBe('triggered'), {
+      timeout: 5000,
+    });
     expect(await sent(id, 2)).toEqual([page('kim', 'push', 0), page('kim', 'push', 31)]);
   });
 
@@ -316,7 +318,9 @@ describe('escalation driven by the incident object', () => {
     await at(stub, T0);
     await at(stub, minutes(20));
     await runDurableObjectAlarm(stub);
-    await vi.waitFor(async () => expect((await api('GET', `/incidents/${id}`)).body.status).toBe('resolved'));
+    await vi.waitFor(async () => expect((await api('GET', `/incidents/${id}`)).body.status).toBe('resolved'), {
+      timeout: 5000,
+    });
     await at(stub, minutes(25));
     expect((await sent(id, 0)).filter((n) => Date.parse(n.due_at) >= minutes(20))).toEqual([]);
   });

@@ -169,7 +169,9 @@ export class IncidentObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    await Promise.all([this.outbox.run(), this.timers.run()]);
+    // Timers first, so that what they fire leaves in the same drain.
+    await this.timers.run();
+    await this.outbox.run();
   }
 
   private find(incidentId: string): Incident | null {
