@@ -208,6 +208,30 @@ describe('escalation driven by the incident object', () => {
     expect(await sent(id, expected.length)).toEqual(expected);
   });
 
+  it('pages go out while D1 cannot take the incident copy, and only once', async () => {
+    // Break D1 for real: the incidents table is renamed away, so the copy of the incident fails.
+    await env.DB.exec('ALTER TABLE incidents RENAME TO incidents_away');
+    let opened: Awaited<ReturnType<typeof setUp>>;
+    const recorded = async () =>
+      (await env.DB.prepare('SELECT user, channel FROM notifications WHERE incident_id = ?').bind(opened.id).all())
+        .results;
+    try {
+      opened = await setUp();
+      await at(opened.stub, T0);
+      await vi.waitFor(async () => expect(await recorded()).toEqual([{ user: 'kim', channel: 'push' }]), {
+        timeout: 5000,
+      });
+      const copied = env.DB.prepare('SELECT count(*) AS n FROM incidents_away WHERE id = ?').bind(opened.id);
+      expect(await copied.first('n')).toBe(0);
+    } finally {
+      await env.DB.exec('ALTER TABLE incidents_away RENAME TO incidents');
+    }
+    expect(await timelineTypes(opened.id, opened.stub)).toEqual(
+      expect.arrayContaining(['created', 'escalated', 'notified']),
+    );
+    expect(await recorded()).toHaveLength(1);
+  });
+
   it('a page already queued when the incident is acknowledged is recorded as cancelled', async () => {
     const { id } = await setUp();
     // The first page is due at once; acknowledge before the queue consumer handles it.

@@ -82,6 +82,8 @@ interface Commit {
 
 const DRAIN_BATCH = 200;
 const DRAIN_DELAY_MS = 100;
+/** The most messages one `sendBatch` takes. */
+const QUEUE_BATCH = 100;
 /** When the alarm retries a drain that has not finished by then. */
 const DRAIN_SAFETY_MS = 10_000;
 const MAX_RETRY_MS = 60_000;
@@ -314,7 +316,8 @@ export class IncidentObject extends DurableObject<Env> {
   /**
    * Copies one batch of pending changes to D1 and sends its notification jobs, then marks them done;
    * answers whether more is waiting. The short wait before a drain gathers a storm's events into one
-   * batch: D1 is the queryable copy, not the truth.
+   * batch: D1 is the queryable copy, not the truth. Pages and the D1 copy go side by side, so that
+   * paging never waits for D1 (nor the copy for the queue); a job sent twice is delivered once.
    */
   private async drainOutbox(): Promise<boolean> {
     const sql = this.ctx.storage.sql;
@@ -330,26 +333,50 @@ export class IncidentObject extends DurableObject<Env> {
 
     const rows: IncidentRow[] = pending.map((p) => toIncidentRow(JSON.parse(p.state) as Incident, p.revision));
     const records = outbox.map(({ seq, record }) => ({ ...(JSON.parse(record) as OutboxRecord), seq }));
+    const jobs = records.filter((r) => r.kind === 'job');
     const db = drizzle(this.env.DB);
     const [first, ...rest] = syncStatements(db, rows, records);
-    if (first) await db.batch([first, ...rest]);
-    // Jobs go after their timeline is in D1; a job sent twice is recorded once (its id is its key).
-    const jobs: NotificationJob[] = records.flatMap((r) => (r.kind === 'job' ? [r.job] : []));
-    if (jobs.length > 0) await this.env.NOTIFICATIONS.sendBatch(jobs.map((job) => ({ body: job })));
+    const [sent, copied] = await Promise.allSettled([
+      this.sendJobs(jobs.map((r) => r.job)),
+      first ? db.batch([first, ...rest]) : Promise.resolve(),
+    ]);
 
     const lastSeq = outbox.at(-1)?.seq ?? 0;
     this.ctx.storage.transactionSync(() => {
-      sql.exec('DELETE FROM outbox WHERE seq <= ?', lastSeq);
-      for (const row of rows) {
+      if (sent.status === 'fulfilled' && copied.status === 'fulfilled') {
+        sql.exec('DELETE FROM outbox WHERE seq <= ?', lastSeq);
+      } else if (sent.status === 'fulfilled' && jobs.length > 0) {
         sql.exec(
-          'UPDATE incidents SET synced_revision = ? WHERE id = ? AND synced_revision < ?',
-          row.revision,
-          row.id,
-          row.revision,
+          'DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))',
+          JSON.stringify(jobs.map((j) => j.seq)),
+        );
+      } else if (copied.status === 'fulfilled') {
+        sql.exec(
+          'DELETE FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT value FROM json_each(?))',
+          lastSeq,
+          JSON.stringify(jobs.map((j) => j.seq)),
         );
       }
+      if (copied.status === 'fulfilled') {
+        for (const row of rows) {
+          sql.exec(
+            'UPDATE incidents SET synced_revision = ? WHERE id = ? AND synced_revision < ?',
+            row.revision,
+            row.id,
+            row.revision,
+          );
+        }
+      }
     });
+    for (const result of [sent, copied]) if (result.status === 'rejected') throw result.reason;
     return outbox.length === DRAIN_BATCH;
+  }
+
+  /** Sends jobs to the notification queue, as many per call as the queue takes. */
+  private async sendJobs(jobs: NotificationJob[]): Promise<void> {
+    for (let i = 0; i < jobs.length; i += QUEUE_BATCH) {
+      await this.env.NOTIFICATIONS.sendBatch(jobs.slice(i, i + QUEUE_BATCH).map((job) => ({ body: job })));
+    }
   }
 
   private hasBacklog(): boolean {
