@@ -108,6 +108,15 @@ describe('incident actions', () => {
     expect(entry('comment').details).toEqual({ text: 'looking <b>now</b>' });
   });
 
+  it('acts on an incident the moment its id is answered, before its copy reaches D1', async () => {
+    const { incident_id: id } = (await postEvent(key, { summary: 'fresh', event_id: 'fresh-1' })).body;
+    const ack = await api('POST', `/incidents/${id}/acknowledge`);
+    expect(ack.status).toBe(200);
+    expect(ack.body.action).toBe('acknowledged');
+    const unknown = await api('POST', `/incidents/${crypto.randomUUID()}/acknowledge`);
+    expect(unknown.status).toBe(404);
+  });
+
   it('answers 400 for an empty comment and 404 for an unknown incident', async () => {
     const { incident_id: id } = (await postEvent(key, { summary: 'c', event_id: 'c-1' })).body;
     await drain(integrationId, 'c-1');

@@ -88,8 +88,26 @@ async function idsNamed(db: Db, table: typeof services | typeof integrations, va
   return rows.map((r) => r.id);
 }
 
-export async function getIncidentRow(db: Db, id: string) {
+async function getIncidentRow(db: Db, id: string) {
   return selectIncidents(db).where(eq(incidents.id, id)).get();
+}
+
+/** How long an incident id answered a moment ago may take to reach D1 (its object's next drain). */
+const FRESH_INCIDENT_WAITS_MS = [150, 300, 600];
+const incidentIdSchema = z.uuid();
+
+/**
+ * The incident's D1 row; for a well-formed id not there yet, asks again a few times before giving
+ * up, so that a client acting on an incident it has just opened does not get a 404.
+ */
+async function findIncident<T>(find: () => Promise<T | undefined>, id: string): Promise<T> {
+  const waits = incidentIdSchema.safeParse(id).success ? FRESH_INCIDENT_WAITS_MS : [];
+  for (const wait of [0, ...waits]) {
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const found = await find();
+    if (found) return found;
+  }
+  throw new HttpError(404, 'not_found', `no incident has id ${id}`);
 }
 
 async function commandIncident(
@@ -99,8 +117,7 @@ async function commandIncident(
   actorHandle: string,
 ): Promise<CommandResult> {
   const db = drizzle(env.DB);
-  const row = await db.select().from(incidents).where(eq(incidents.id, id)).get();
-  if (!row) throw new HttpError(404, 'not_found', `no incident has id ${id}`);
+  const row = await findIncident(() => db.select().from(incidents).where(eq(incidents.id, id)).get(), id);
   const object = env.INCIDENTS.getByName(incidentObjectName(row.integrationId, row.eventId));
   const result: CommandResult | null = await object.command(id, command, { type: 'user', id: actorHandle });
   if (!result) throw new HttpError(404, 'not_found', `no incident has id ${id}`);
@@ -144,8 +161,7 @@ export const incidentRoutes = new Hono<ApiEnv>()
   .get('/incidents/:id', allow('read'), async (c) => {
     const db = drizzle(c.env.DB);
     const id = c.req.param('id');
-    const row = await getIncidentRow(db, id);
-    if (!row) throw new HttpError(404, 'not_found', `no incident has id ${id}`);
+    const row = await findIncident(() => getIncidentRow(db, id), id);
     const [alertRows, timelineRows] = await db.batch([
       db
         .select()
