@@ -129,7 +129,7 @@ export async function escalationBench() {
     await sleep(delaySeconds * 1000 * (STEPS - 1) + 500);
     const deadline = Date.now() + TIMEOUT_MS;
     const timelines = new Map();
-    let listed = 0;
+    let listed;
     while (true) {
       const ids = await listIncidentIds(api);
       listed = ids.length;
@@ -157,7 +157,7 @@ export async function escalationBench() {
 
     // The queue consumer records pages in batches (up to 1 s): give it a little time to catch up.
     const wantedPages = STEPS * INCIDENTS;
-    let pages = [];
+    let pages;
     const pagesDeadline = Date.now() + 15_000;
     while (true) {
       pages = (

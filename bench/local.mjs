@@ -43,7 +43,9 @@ export function wranglerDev(config, { persistTo, vars = {} }) {
     async stop() {
       try {
         process.kill(-child.pid, 'SIGTERM');
-      } catch {}
+      } catch {
+        // Already gone.
+      }
       await new Promise((r) => setTimeout(r, 1500));
     },
   };

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, drain, postEvent, send, setUpIntegration } from '../test/helpers';
+import { apiRoutes } from './app';
 
 describe('authentication and roles', () => {
   let responderToken: string;
@@ -63,6 +64,18 @@ describe('authentication and roles', () => {
     expect(event.required).toEqual(['summary']);
     expect(event.properties.urgency.enum).toEqual(['highest', 'high', 'medium', 'low', 'lowest', 'none']);
     expect(doc.paths['/api/v1/config'].put).toBeDefined();
+  });
+
+  it('documents every route of the API', async () => {
+    const doc = (await (await send('/api/v1/openapi.json')).json()) as { paths: Record<string, object> };
+    const documented = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const served = apiRoutes.routes
+      .filter((r) => r.method !== 'ALL' && r.path !== '/openapi.json')
+      .map((r) => `${r.method} /api/v1${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    expect(served.length).toBeGreaterThan(30);
+    expect(served.filter((route) => !documented.includes(route))).toEqual([]);
   });
 });
 
