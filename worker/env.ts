@@ -1,3 +1,4 @@
+import type { D1WriterObject } from './db/writer';
 import type { IncidentObject } from './incident/object';
 import type { SequenceObject } from './incident/sequence';
 import type { HandoffObject } from './notify/handoff-object';
@@ -8,6 +9,7 @@ export interface Env {
   INCIDENTS: DurableObjectNamespace<IncidentObject>;
   SEQUENCES: DurableObjectNamespace<SequenceObject>;
   HANDOFFS: DurableObjectNamespace<HandoffObject>;
+  D1_WRITER: DurableObjectNamespace<D1WriterObject>;
   NOTIFICATIONS: Queue<NotificationJob>;
   /** The console's Worker; absent where only the API runs. */
   WEB?: Fetcher;

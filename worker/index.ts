@@ -7,6 +7,7 @@ import { ingestRoutes } from './ingest/routes';
 import { consumeNotifications } from './notify/consumer';
 import { calendarRoutes } from './api/schedules';
 
+export { D1WriterObject } from './db/writer';
 export { IncidentObject } from './incident/object';
 export { SequenceObject } from './incident/sequence';
 export { HandoffObject } from './notify/handoff-object';

@@ -4,9 +4,9 @@
 // the outbox is drained right after, off the request path, and the alarm retries what failed, so
 // nothing accepted is lost when D1 or the queue is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
-import { drizzle } from 'drizzle-orm/d1';
 import { liveConfig } from '../api/config/live';
-import { syncStatements, toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
+import { toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
+import { copyToD1 } from '../db/writer';
 import type { Env } from '../env';
 import type { AlertEvent } from '../ingest/event';
 import type { NotificationJob } from '../notify/job';
@@ -81,6 +81,8 @@ interface Commit {
 }
 
 const DRAIN_BATCH = 200;
+/** About the most bytes of records one drain takes (events may be 512 KiB each); never less than one. */
+const DRAIN_BYTES = 4 * 1024 * 1024;
 const DRAIN_DELAY_MS = 100;
 /** The most messages one `sendBatch` takes. */
 const QUEUE_BATCH = 100;
@@ -89,6 +91,9 @@ const DRAIN_SAFETY_MS = 10_000;
 const MAX_RETRY_MS = 60_000;
 const BACKSTOP_MS = 5_000;
 const backoff = (failures: number) => Math.min(1000 * 2 ** failures, MAX_RETRY_MS);
+
+const sizeOf = <K extends string>(rows: Record<K, string>[], column: K) =>
+  rows.reduce((total, row) => total + row[column].length, 0);
 
 export class IncidentObject extends DurableObject<Env> {
   private latest: Incident | null;
@@ -327,18 +332,25 @@ export class IncidentObject extends DurableObject<Env> {
       )
       .toArray();
     const outbox = sql
-      .exec<{ seq: number; record: string }>('SELECT seq, record FROM outbox ORDER BY seq LIMIT ?', DRAIN_BATCH)
+      .exec<{ seq: number; record: string }>(
+        `SELECT seq, record FROM (
+           SELECT seq, record, sum(length(record)) OVER (ORDER BY seq) - length(record) AS before FROM outbox)
+         WHERE before < ? ORDER BY seq LIMIT ?`,
+        DRAIN_BYTES,
+        DRAIN_BATCH,
+      )
       .toArray();
     if (pending.length === 0 && outbox.length === 0) return false;
 
     const rows: IncidentRow[] = pending.map((p) => toIncidentRow(JSON.parse(p.state) as Incident, p.revision));
     const records = outbox.map(({ seq, record }) => ({ ...(JSON.parse(record) as OutboxRecord), seq }));
     const jobs = records.filter((r) => r.kind === 'job');
-    const db = drizzle(this.env.DB);
-    const [first, ...rest] = syncStatements(db, rows, records);
+    const copies = records.filter((r) => r.kind !== 'job');
     const [sent, copied] = await Promise.allSettled([
       this.sendJobs(jobs.map((r) => r.job)),
-      first ? db.batch([first, ...rest]) : Promise.resolve(),
+      rows.length + copies.length > 0
+        ? copyToD1(this.env, { rows, records: copies, bytes: sizeOf(pending, 'state') + sizeOf(outbox, 'record') })
+        : Promise.resolve(),
     ]);
 
     const lastSeq = outbox.at(-1)?.seq ?? 0;
@@ -369,7 +381,7 @@ export class IncidentObject extends DurableObject<Env> {
       }
     });
     for (const result of [sent, copied]) if (result.status === 'rejected') throw result.reason;
-    return outbox.length === DRAIN_BATCH;
+    return sql.exec('SELECT 1 FROM outbox LIMIT 1').toArray().length > 0;
   }
 
   /** Sends jobs to the notification queue, as many per call as the queue takes. */
