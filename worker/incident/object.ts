@@ -5,6 +5,7 @@
 // nothing accepted is lost when D1 or the queue is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
 import { liveConfig } from '../api/config/live';
+import type { StoredConfig } from '../api/config/store';
 import { toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
 import { copyToD1 } from '../db/writer';
 import type { Env } from '../env';
@@ -95,6 +96,14 @@ const backoff = (failures: number) => Math.min(1000 * 2 ** failures, MAX_RETRY_M
 const sizeOf = <K extends string>(rows: Record<K, string>[], column: K) =>
   rows.reduce((total, row) => total + row[column].length, 0);
 
+/** A new incident's escalation, by its service's routing: the snapshot it keeps, and step 1. */
+function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effects {
+  const serviceHandle = [...stored.ids.services].find(([, id]) => id === incident.serviceId)?.[0];
+  const service = stored.config.services.find((s) => s.id === serviceHandle);
+  const snapshot = escalationFor(service?.routing, stored.config, service, 0);
+  return { ...startEscalation(incident, snapshot, now), escalation: snapshot };
+}
+
 export class IncidentObject extends DurableObject<Env> {
   private latest: Incident | null;
   /** When the alarm is known to be set for; null when unknown or not set. */
@@ -138,9 +147,14 @@ export class IncidentObject extends DurableObject<Env> {
       if (!needsNewIncident(this.latest, event)) {
         return this.ingestResult(this.record(applyEvent(this.latest, event, actor, new Date())));
       }
-      const number = await nextIncidentNumber(this.env);
+      // The routing comes with the number, so that the escalation starts in the same commit; without
+      // it (D1 unreachable), a timer starts the escalation once it can be read.
+      const [number, stored] = await Promise.all([
+        nextIncidentNumber(this.env),
+        liveConfig(this.env.DB).catch(() => null),
+      ]);
       const ids = { id: crypto.randomUUID(), number, serviceId: target.serviceId, integrationId: target.integrationId };
-      return this.ingestResult(this.record(openIncident(ids, event, actor, new Date())));
+      return this.ingestResult(this.record(openIncident(ids, event, actor, new Date()), stored));
     });
   }
 
@@ -205,13 +219,15 @@ export class IncidentObject extends DurableObject<Env> {
   }
 
   /** Stores a lifecycle change with what it does to paging: a new incident starts escalating. */
-  private record(outcome: Outcome): Outcome {
+  private record(outcome: Outcome, stored: StoredConfig | null = null): Outcome {
     if (outcome.action === 'ignored') return outcome;
     const { incident, timeline, alert } = outcome;
     const now = new Date();
     const effects =
       outcome.action === 'created'
-        ? { ...none(), timers: [{ id: `start:${incident.id}`, due: now.getTime(), kind: 'start' } satisfies Timer] }
+        ? stored
+          ? startEffects(incident, stored, now)
+          : { ...none(), timers: [{ id: `start:${incident.id}`, due: now.getTime(), kind: 'start' } satisfies Timer] }
         : outcome.action === 'acknowledged' || outcome.action === 'resolved'
           ? afterStatusChange(incident, this.escalationOf(incident.id), now)
           : none();
@@ -285,14 +301,9 @@ export class IncidentObject extends DurableObject<Env> {
     let effects = none();
     let timeline: TimelineEntry[] = [];
     switch (timer.kind) {
-      case 'start': {
-        const serviceHandle = [...stored!.ids.services].find(([, id]) => id === incident.serviceId)?.[0];
-        const service = stored!.config.services.find((s) => s.id === serviceHandle);
-        const snapshot = escalationFor(service?.routing, stored!.config, service, 0);
-        effects = startEscalation(incident, snapshot, now);
-        effects.escalation = snapshot;
+      case 'start':
+        effects = startEffects(incident, stored!, now);
         break;
-      }
       case 'escalate':
         if (escalation) effects = fireEscalation(incident, escalation, timer, directoryOf(stored!.config), now);
         break;
