@@ -1,6 +1,7 @@
 // `npm run bench`: starts each system under local `wrangler dev` on its own, loads it over loopback
 // and prints every figure with the ratios the targets are stated in. Figures vary ±20% from run to
 // run on a shared machine: only ratios taken in one run compare.
+import { diskBench } from './disk.mjs';
 import { escalationBench } from './escalation.mjs';
 import { load } from './load.mjs';
 import { withFreshDir, withTocsin, wranglerDev } from './local.mjs';
@@ -9,7 +10,7 @@ const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 // Local wrangler dev fails near 3,400 live objects: keep each run of new objects well below.
 const NEW_OBJECTS = Number(process.env.BENCH_NEW_OBJECTS ?? 1500);
-// BENCH_ONLY=tocsin: the ingest bench without its ceilings; BENCH_ONLY=escalation: the escalation bench only.
+// BENCH_ONLY=tocsin: the ingest bench without its ceilings; BENCH_ONLY=escalation or disk: that part only.
 const ONLY = process.env.BENCH_ONLY;
 
 const fmt = (r) =>
@@ -90,5 +91,6 @@ async function ingestBench() {
   console.log(`fresh-object rate / no-op rate ${ratio(fresh.rate, noop.rate)}`);
 }
 
-if (ONLY !== 'escalation') await ingestBench();
+if (ONLY === undefined || ONLY === 'tocsin') await ingestBench();
+if (ONLY === undefined || ONLY === 'disk') await diskBench();
 if (ONLY === undefined || ONLY === 'escalation') await escalationBench();
