@@ -4,7 +4,7 @@ import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, postEvent } from '../test/helpers';
-import { incidentObjectName } from './object';
+import { incidentObjectName, type IngestResult } from './object';
 
 // In the future, so that the runtime's own alarms (real time) never fire a timer before the test does.
 const T0 = Date.parse('2030-11-27T01:00:00Z'); // 10:00 in Seoul
@@ -206,6 +206,32 @@ describe('escalation driven by the incident object', () => {
     const types = await timelineTypes(id, stub);
     expect(types.filter((t) => t === 'notified')).toHaveLength(expected.length);
     expect(await sent(id, expected.length)).toEqual(expected);
+  });
+
+  it('starts the escalation from a timer when the object has no fresh routing at hand', async () => {
+    await setUp();
+    const integrationId = (await api('GET', '/integrations/std')).body.id as string;
+    const serviceId = (await api('GET', '/services/web')).body.id as string;
+    // Straight to the object, with this isolate's copy of the configuration expired.
+    vi.setSystemTime(T0 + 60_000);
+    const eventId = `esc-direct-${++run}`;
+    const stub = env.INCIDENTS.getByName(incidentObjectName(integrationId, eventId));
+    const event = {
+      eventId,
+      action: 'open',
+      summary: 'db down',
+      urgency: 'high',
+      eventTime: new Date().toISOString(),
+      payload: {},
+    } as const;
+    const opened = (await stub.ingest(
+      { integrationId, integrationHandle: 'std', serviceId },
+      event,
+    )) as unknown as IngestResult;
+    expect(opened.action).toBe('created');
+    const id = opened.incident!.id;
+    await at(stub, T0 + 60_000);
+    expect((await sent(id, 1)).map((n) => `${n.user}:${n.channel}`)).toEqual(['kim:push']);
   });
 
   it('pages go out while D1 cannot take the incident copy, and only once', async () => {

@@ -4,7 +4,7 @@
 // the outbox is drained right after, off the request path, and the alarm retries what failed, so
 // nothing accepted is lost when D1 or the queue is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
-import { liveConfig } from '../api/config/live';
+import { freshLiveConfig, liveConfig } from '../api/config/live';
 import type { StoredConfig } from '../api/config/store';
 import { toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
 import { copyToD1 } from '../db/writer';
@@ -163,14 +163,11 @@ export class IncidentObject extends DurableObject<Env> {
       if (!needsNewIncident(this.latest, event)) {
         return this.ingestResult(this.record(applyEvent(this.latest, event, actor, new Date())));
       }
-      // The routing comes with the number, so that the escalation starts in the same commit; without
-      // it (D1 unreachable), a timer starts the escalation once it can be read.
-      const [number, stored] = await Promise.all([
-        nextIncidentNumber(this.env),
-        liveConfig(this.env.DB).catch(() => null),
-      ]);
+      const number = await nextIncidentNumber(this.env);
       const ids = { id: crypto.randomUUID(), number, serviceId: target.serviceId, integrationId: target.integrationId };
-      return this.ingestResult(this.record(openIncident(ids, event, actor, new Date()), stored));
+      // With the routing at hand the escalation starts in the commit that opens the incident; the
+      // answer never waits for D1 to read it: a timer starts the escalation right after instead.
+      return this.ingestResult(this.record(openIncident(ids, event, actor, new Date()), freshLiveConfig()));
     });
   }
 

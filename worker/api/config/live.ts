@@ -9,11 +9,17 @@ const TTL_MS = 1000;
 let cached: { stored: StoredConfig; until: number } | null = null;
 
 export async function liveConfig(d1: D1Database): Promise<StoredConfig> {
-  const now = Date.now();
-  if (cached && cached.until > now && cached.until - TTL_MS <= now) return cached.stored;
+  const fresh = freshLiveConfig();
+  if (fresh) return fresh;
   const stored = await loadConfig(d1);
   cached = { stored, until: Date.now() + TTL_MS };
   return stored;
+}
+
+/** The configuration if this isolate holds a fresh copy, without waiting for D1; otherwise null. */
+export function freshLiveConfig(): StoredConfig | null {
+  const now = Date.now();
+  return cached && cached.until > now && cached.until - TTL_MS <= now ? cached.stored : null;
 }
 
 export function forgetLiveConfig(): void {
