@@ -12,6 +12,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const NEW_OBJECTS = Number(process.env.BENCH_NEW_OBJECTS ?? 1500);
 // BENCH_ONLY=tocsin: the ingest bench without its ceilings; BENCH_ONLY=escalation or disk: that part only.
 const ONLY = process.env.BENCH_ONLY;
+// Turns of (fresh-object ceiling, distinct event ids): see ingestBench.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const fmt = (r) =>
   `${r.rate.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   ` +
@@ -49,46 +51,66 @@ function measureCeiling(config, label, options) {
   });
 }
 
+const BENCH_KEY = 'bench-key-0123456789abcdef';
+
+/** A fresh Tocsin with one standard integration: `fn(ingestUrl)`. */
+function withBenchIntegration(fn) {
+  return withTocsin(async (tocsin, api) => {
+    await api('PUT', '/config', {
+      services: [{ id: 'bench', name: 'Bench' }],
+      integrations: [{ id: 'bench', name: 'Bench', type: 'standard', service: 'bench', key: BENCH_KEY }],
+    });
+    return fn(`${tocsin.origin}/integration/standard/v1/${BENCH_KEY}`);
+  });
+}
+
+const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
+const ratio = (a, b) => (a / b).toFixed(2);
+const verdict = (ok) => (ok ? 'met' : 'NOT met');
+
 async function ingestBench() {
   console.log(`\nStandard ingest, ${CONNECTIONS} connections, local wrangler dev\n`);
   const skipCeilings = ONLY === 'tocsin';
   const noop = skipCeilings
     ? { rate: NaN, p99: NaN }
     : await measureCeiling('bench/ceilings/noop.toml', 'ceiling: no-op Worker', {});
-  const fresh = skipCeilings
-    ? { rate: NaN, p99: NaN }
-    : await measureCeiling('bench/ceilings/fresh-object.toml', 'ceiling: fresh Durable Object + 1 row', {
-        newObjects: true,
-      });
-  const [repeated, distinct] = await withTocsin(async (tocsin, api) => {
-    await api('PUT', '/config', {
-      services: [{ id: 'bench', name: 'Bench' }],
-      integrations: [
-        { id: 'bench', name: 'Bench', type: 'standard', service: 'bench', key: 'bench-key-0123456789abcdef' },
-      ],
-    });
-    const url = `${tocsin.origin}/integration/standard/v1/bench-key-0123456789abcdef`;
+  const repeated = await withBenchIntegration((url) => {
     const same = JSON.stringify({ summary: 'repeated', event_id: 'one-id', urgency: 'high' });
-    // The repeated event first: a run of new objects slows what follows in the same process.
     load({ url, connections: CONNECTIONS, seconds: 2, body: same });
-    const repeated = load({ url, connections: CONNECTIONS, seconds: SECONDS, body: same });
-    line('(b) one repeated event_id', repeated);
-    const distinct = boundedByObjects(url, JSON.stringify({ summary: 'distinct', event_id: 'bench-{n}' }));
-    line('(a) distinct event_ids (new incidents)', distinct);
-    return [repeated, distinct];
+    return load({ url, connections: CONNECTIONS, seconds: SECONDS, body: same });
   });
-  const ratio = (a, b) => (a / b).toFixed(2);
-  const verdict = (ok) => (ok ? 'met' : 'NOT met');
-  console.log('');
+  line('(b) one repeated event_id', repeated);
   console.log(
     `(b) rate / no-op rate          ${ratio(repeated.rate, noop.rate)}  (target ≥ 0.50: ${verdict(repeated.rate >= 0.5 * noop.rate)});` +
-      ` p99 ${repeated.p99.toFixed(1)} ms (target ≤ 100 ms: ${verdict(repeated.p99 <= 100)})`,
+      ` p99 ${repeated.p99.toFixed(1)} ms (target ≤ 100 ms: ${verdict(repeated.p99 <= 100)})\n`,
   );
+
+  // New objects are bound by the disk, whose speed drifts a lot within minutes: the ceiling and (a)
+  // are measured in turns, each on a fresh system, and the verdict takes the median of the rounds.
+  const rounds = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const fresh = skipCeilings
+      ? { rate: NaN, p99: NaN }
+      : await measureCeiling('bench/ceilings/fresh-object.toml', `ceiling: fresh Durable Object + 1 row`, {
+          newObjects: true,
+        });
+    const distinct = await withBenchIntegration((url) =>
+      boundedByObjects(url, JSON.stringify({ summary: 'distinct', event_id: 'bench-{n}' })),
+    );
+    line('(a) distinct event_ids (new incidents)', distinct);
+    const rate = distinct.rate / fresh.rate;
+    const p99 = distinct.p99 / fresh.p99;
+    console.log(`  round ${round}: (a) / ceiling rate ${rate.toFixed(2)}, p99 ${p99.toFixed(2)}`);
+    rounds.push({ rate, p99, fresh });
+  }
+  const rate = median(rounds.map((r) => r.rate));
+  const p99 = median(rounds.map((r) => r.p99));
+  console.log('');
   console.log(
-    `(a) rate / fresh-object rate   ${ratio(distinct.rate, fresh.rate)}  (target ≥ 0.80: ${verdict(distinct.rate >= 0.8 * fresh.rate)});` +
-      ` p99 / ceiling p99 ${ratio(distinct.p99, fresh.p99)} (target ≤ 1.25: ${verdict(distinct.p99 <= 1.25 * fresh.p99)})`,
+    `(a) rate / fresh-object rate   ${rate.toFixed(2)}  (median of ${ROUNDS}; target ≥ 0.80: ${verdict(rate >= 0.8)});` +
+      ` p99 / ceiling p99 ${p99.toFixed(2)} (target ≤ 1.25: ${verdict(p99 <= 1.25)})`,
   );
-  console.log(`fresh-object rate / no-op rate ${ratio(fresh.rate, noop.rate)}`);
+  console.log(`fresh-object rate / no-op rate ${ratio(median(rounds.map((r) => r.fresh.rate)), noop.rate)}`);
 }
 
 if (ONLY === undefined || ONLY === 'tocsin') await ingestBench();
