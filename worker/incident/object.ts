@@ -375,22 +375,10 @@ export class IncidentObject extends DurableObject<Env> {
         : Promise.resolve(),
     ]);
 
-    const lastSeq = outbox.at(-1)?.seq ?? 0;
+    // Done: each record its destination took (pages the queue, the rest D1).
+    const done = records.filter((r) => (r.kind === 'job' ? sent : copied).status === 'fulfilled').map((r) => r.seq);
     this.ctx.storage.transactionSync(() => {
-      if (sent.status === 'fulfilled' && copied.status === 'fulfilled') {
-        sql.exec('DELETE FROM outbox WHERE seq <= ?', lastSeq);
-      } else if (sent.status === 'fulfilled' && jobs.length > 0) {
-        sql.exec(
-          'DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))',
-          JSON.stringify(jobs.map((j) => j.seq)),
-        );
-      } else if (copied.status === 'fulfilled') {
-        sql.exec(
-          'DELETE FROM outbox WHERE seq <= ? AND seq NOT IN (SELECT value FROM json_each(?))',
-          lastSeq,
-          JSON.stringify(jobs.map((j) => j.seq)),
-        );
-      }
+      sql.exec('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))', JSON.stringify(done));
       if (copied.status === 'fulfilled') {
         for (const row of rows) {
           sql.exec(
