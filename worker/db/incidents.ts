@@ -1,5 +1,5 @@
-// How an incident and its records map to D1 rows, and the idempotent statements the incident's
-// Durable Object drains its outbox with.
+// How an incident and its records map to D1 rows, and the idempotent statements the D1 writer
+// copies incident objects' outboxes with.
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { AlertRecord, Incident, TimelineEntry } from '../incident/lifecycle';

@@ -37,7 +37,7 @@ async function commented(incidentIds: string[]): Promise<string[]> {
 }
 
 describe('the D1 writer', () => {
-  it('writes every part sent to it at once', async () => {
+  it('writes every part, however many arrive at once', async () => {
     const writer = env.D1_WRITER.getByName('writer-all');
     const ids = Array.from({ length: 50 }, (_, i) => `w-all-${String(i).padStart(2, '0')}`);
     const results = await Promise.all(ids.map((id) => writer.copy(comment(id))));

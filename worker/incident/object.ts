@@ -1,8 +1,9 @@
 // One Durable Object per (integration, event_id): it serializes dedup and the incident's lifecycle,
 // holds the truth of its incidents, and drives their escalation with timers on its one alarm.
 // Every change is stored with its outbox records (D1 rows, notification jobs) in one transaction;
-// the outbox is drained right after, off the request path, and the alarm retries what failed, so
-// nothing accepted is lost when D1 or the queue is slow or failing.
+// the outbox is drained right after, off the request path (pages to the queue, the rest to D1 through
+// the D1 writer), and the alarm retries what failed, so nothing accepted is lost when D1 or the queue
+// is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
 import { freshLiveConfig, liveConfig } from '../api/config/live';
 import type { StoredConfig } from '../api/config/store';
