@@ -4,10 +4,9 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from './vocabulary';
+
+export type { FieldError };
 
 export class HttpError extends Error {
   constructor(

@@ -1,7 +1,6 @@
 // The Worker: HTTP (ingest and API) at the edge; incidents live in their Durable Objects.
 import { Hono } from 'hono';
 import { apiRoutes } from './api/app';
-import type { Env } from './env';
 import { errorResponse, HttpError } from './http';
 import { ingestRoutes } from './ingest/routes';
 import { consumeNotifications } from './notify/consumer';

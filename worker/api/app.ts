@@ -1,7 +1,7 @@
 // /api/v1: the REST API, behind bearer tokens.
 import { Hono } from 'hono';
 import { authenticate, type ApiEnv } from './auth';
-import { configRoutes } from './config/routes';
+import { configRoutes } from './config';
 import { incidentRoutes } from './incidents';
 import { onCallRoutes } from './oncall';
 import { openApiDocument } from './openapi';

@@ -3,10 +3,9 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { createMiddleware } from 'hono/factory';
 import { apiTokens, users } from '../db/schema';
-import type { Env } from '../env';
 import { HttpError } from '../http';
+import type { Role } from '../vocabulary';
 
-export type Role = 'owner' | 'admin' | 'responder' | 'observer';
 export type Permission = 'read' | 'respond' | 'configure';
 
 const permissions: Record<Role, readonly Permission[]> = {

@@ -4,15 +4,12 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { alerts, incidents, integrations, services, timelineEntries } from '../db/schema';
-import type { Env } from '../env';
 import { HttpError, readJson, validate } from '../http';
-import { urgencySchema } from '../ingest/event';
-import { isoInstantSchema } from '../ingest/standard';
+import { incidentStatusSchema, isoInstantSchema, urgencySchema } from '../vocabulary';
 import type { Incident } from '../incident/lifecycle';
-import { incidentObjectName, type CommandResult, type IncidentCommand } from '../incident/object';
+import { incidentObjectName, type CommandResult, type IncidentCommand } from '../incident/commands';
 import { allow, type ApiEnv } from './auth';
 
-const statusSchema = z.enum(['triggered', 'acknowledged', 'resolved']);
 const commaList = <T extends z.ZodType<string, string>>(item: T) =>
   z
     .string()
@@ -25,7 +22,7 @@ const commaList = <T extends z.ZodType<string, string>>(item: T) =>
     .pipe(z.array(item));
 
 export const incidentListQuerySchema = z.object({
-  status: commaList(statusSchema).optional(),
+  status: commaList(incidentStatusSchema).optional(),
   urgency: commaList(urgencySchema).optional(),
   service: z.string().min(1).optional().describe('handle or internal id'),
   integration: z.string().min(1).optional().describe('handle or internal id'),

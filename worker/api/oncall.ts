@@ -7,12 +7,13 @@ import { z } from 'zod';
 import { incidents, notifications, users } from '../db/schema';
 import { planEscalation, type EscalationEvent, type Pick } from '../escalation/escalation';
 import { HttpError, readJson } from '../http';
-import { isoInstantSchema, normalizeStandardEvent, standardEventSchema } from '../ingest/standard';
-import { incidentObjectName, type CommandResult } from '../incident/object';
+import { normalizeStandardEvent, standardEventSchema } from '../ingest/standard';
+import { isoInstantSchema } from '../vocabulary';
+import { incidentObjectName, type CommandResult } from '../incident/commands';
 import { directoryOf, escalationFor } from '../incident/paging';
 import { allow, type ApiEnv } from './auth';
-import { routingSchema, type Configuration } from './config/document';
-import { loadConfig, type StoredConfig } from './config/store';
+import { routingSchema, type Configuration } from '../config/document';
+import { loadConfig, type StoredConfig } from '../config/store';
 import { commandJson, handlesOf } from './incidents';
 
 export const simulateSchema = z

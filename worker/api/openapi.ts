@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { standardEventSchema } from '../ingest/standard';
 import { escalationPolicySchema } from '../escalation/policy';
 import { overrideSchema } from '../schedule/schedule';
-import { configDocumentSchema, scheduleConfigSchema } from './config/document';
+import { configDocumentSchema, scheduleConfigSchema } from '../config/document';
 import { commentSchema, incidentListQuerySchema } from './incidents';
 import { integrationCreateSchema, integrationUpdateSchema, serviceCreateSchema, serviceUpdateSchema } from './services';
 import { reassignSchema, simulateSchema } from './oncall';

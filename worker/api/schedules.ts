@@ -5,14 +5,13 @@ import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { schedules, users } from '../db/schema';
-import type { Env } from '../env';
 import { HttpError, validate } from '../http';
-import { isoInstantSchema } from '../ingest/standard';
+import { isoInstantSchema } from '../vocabulary';
 import { calendar, type CalendarShift } from '../schedule/ical';
 import { gapsBetween, shiftsBetween, type Schedule, type Shift } from '../schedule/schedule';
 import { allow, type ApiEnv } from './auth';
-import type { Configuration } from './config/document';
-import { loadConfig } from './config/store';
+import type { Configuration } from '../config/document';
+import { loadConfig } from '../config/store';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_RANGE_DAYS = 366;

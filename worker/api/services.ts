@@ -8,18 +8,17 @@ import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
 import { overrideSchema } from '../schedule/schedule';
 import { integrations, services } from '../db/schema';
-import type { Env } from '../env';
 import { HttpError, readJson, validate } from '../http';
 import { allow, type ApiEnv, type Principal } from './auth';
-import { applyConfig } from './config/apply';
+import { applyOrReject } from './config';
 import {
   integrationConfigSchema,
   scheduleConfigSchema,
   serviceConfigSchema,
   type ConfigItem,
   type Configuration,
-} from './config/document';
-import { loadConfig, type StoredConfig } from './config/store';
+} from '../config/document';
+import { loadConfig, type StoredConfig } from '../config/store';
 
 export const serviceCreateSchema = serviceConfigSchema.meta({ id: 'ServiceCreate' });
 export const serviceUpdateSchema = serviceConfigSchema.omit({ id: true }).partial().meta({ id: 'ServiceUpdate' });
@@ -86,7 +85,7 @@ async function changeOne<K extends Editable>(
   const items = config[kind] as ConfigItem<K>[];
   if (!authorized) authorize(principal, config, kind, items.find((i) => i.id === handle) ?? null, item);
   const others = items.filter((existing) => existing.id !== handle);
-  await applyConfig(env, { [kind]: item === null ? others : [...others, item] }, new Date());
+  await applyOrReject(env, { [kind]: item === null ? others : [...others, item] }, new Date());
 }
 
 async function serviceJson(d1: D1Database, handle: string) {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { apiTokens, users } from '../db/schema';
 import { HttpError, readJson } from '../http';
 import { allow, newToken, sha256Hex, type ApiEnv } from './auth';
-import { handleSchema } from './config/document';
+import { handleSchema } from '../vocabulary';
 
 export const tokenCreateSchema = z
   .object({ user: handleSchema, name: z.string().trim().min(1).max(200).default('api') })

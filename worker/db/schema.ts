@@ -1,6 +1,7 @@
 // The D1 tables: configuration, and the queryable copy of incidents written by their Durable Objects.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { incidentStatuses, roles } from '../vocabulary';
 
 // Every configuration table keeps the object as configured (`definition`, with handles) next to
 // the columns that queries need. Rows are soft-deleted so that history (incidents, timelines) keeps
@@ -21,7 +22,7 @@ export const users = sqliteTable(
   'users',
   {
     ...configColumns,
-    role: text('role', { enum: ['owner', 'admin', 'responder', 'observer'] }).notNull(),
+    role: text('role', { enum: roles }).notNull(),
     /** The secret in the user's iCalendar feed URL. */
     calendarSecret: text('calendar_secret').notNull(),
   },
@@ -86,7 +87,7 @@ export const incidents = sqliteTable(
   {
     id: text('id').primaryKey(),
     number: integer('number').notNull(),
-    status: text('status', { enum: ['triggered', 'acknowledged', 'resolved'] }).notNull(),
+    status: text('status', { enum: incidentStatuses }).notNull(),
     urgency: text('urgency').notNull(),
     summary: text('summary').notNull(),
     serviceId: text('service_id').notNull(),

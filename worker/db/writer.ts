@@ -5,7 +5,6 @@
 // answered stays in its object's outbox, to be sent again.
 import { DurableObject } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/d1';
-import type { Env } from '../env';
 import { syncStatements, type IncidentRow, type QueuedRecord } from './incidents';
 
 /** What one incident object copies at once. */

@@ -1,6 +1,6 @@
 // Stepping through an escalation policy as a pure function of the policy, who is on call, and time.
 // The incident fires one position at a time from alarms; planEscalation is the same loop run to the end.
-import type { Urgency } from '../ingest/event';
+import type { Urgency } from '../vocabulary';
 import { pagesFor, type Page, type Reachable } from '../users/contact';
 import { after } from './delay';
 import { describeResponder, responderLabel, type EscalationPolicy, type Responder } from './policy';

@@ -1,7 +1,7 @@
 // Escalation policies: who is paged in which order, how often the steps and the whole policy repeat,
 // and when an escalation stops. Stepping through a policy is escalation.ts.
 import { z } from 'zod';
-import { handleSchema } from '../handle';
+import { handleSchema } from '../vocabulary';
 
 export const responderKinds = ['user', 'schedule', 'team', 'random_member_of'] as const;
 
@@ -114,4 +114,15 @@ export function singleResponderPolicy(responder: Responder, id: string): Escalat
     // With nothing after the only step, its delay is never waited out.
     steps: [{ responders: [responder], delay_minutes: 0, repeat: 0, include_previous: false }],
   };
+}
+
+/** What the incident pages with, fixed when its escalation starts (or restarts on reassignment). */
+export interface Escalation {
+  policy: EscalationPolicy | null;
+  /** Why nobody is paged, when policy is null. */
+  reason?: string;
+  /** Counts restarts, so that every run of the policy has its own timer and page keys. */
+  generation: number;
+  ackTimeoutMinutes: number | null;
+  autoResolveMinutes: number | null;
 }

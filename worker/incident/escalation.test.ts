@@ -4,7 +4,7 @@ import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, postEvent } from '../test/helpers';
-import { incidentObjectName, type IngestResult } from './object';
+import { incidentObjectName, type IngestResult } from './commands';
 
 // In the future, so that the runtime's own alarms (real time) never fire a timer before the test does.
 const T0 = Date.parse('2030-11-27T01:00:00Z'); // 10:00 in Seoul

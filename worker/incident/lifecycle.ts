@@ -1,13 +1,9 @@
 // The incident state machine: triggered → acknowledged → resolved, never backwards. Pure: the
 // Durable Object that serializes an incident calls these with `now` and stores what they return.
-import type { AlertEvent, Urgency } from '../ingest/event';
+import type { AlertEvent } from '../ingest/event';
+import type { Actor, IncidentStatus, Urgency } from '../vocabulary';
 
-export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
-
-export interface Actor {
-  type: 'user' | 'integration' | 'system';
-  id: string | null;
-}
+export type { Actor, IncidentStatus };
 
 export interface Incident {
   id: string;

@@ -5,11 +5,10 @@
 // the D1 writer), and the alarm retries what failed, so nothing accepted is lost when D1 or the queue
 // is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
-import { freshLiveConfig, liveConfig } from '../api/config/live';
-import type { StoredConfig } from '../api/config/store';
+import { freshLiveConfig, liveConfig } from '../config/live';
+import type { StoredConfig } from '../config/store';
 import { toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
 import { copyToD1 } from '../db/writer';
-import type { Env } from '../env';
 import type { AlertEvent } from '../ingest/event';
 import type { NotificationJob } from '../notify/job';
 import {
@@ -42,35 +41,7 @@ import {
 } from './paging';
 import { CoalescedWork } from './coalesced';
 import { nextIncidentNumber } from './sequence';
-
-export interface IncidentTarget {
-  integrationId: string;
-  integrationHandle: string;
-  serviceId: string;
-}
-
-export interface IngestResult {
-  action: 'created' | 'deduplicated' | 'acknowledged' | 'resolved' | 'ignored';
-  incident: Incident | null;
-  message?: string;
-}
-
-export type IncidentCommand =
-  | { type: 'acknowledge' }
-  | { type: 'resolve' }
-  | { type: 'comment'; text: string }
-  | { type: 'reassign'; escalation: Escalation; label: string };
-
-export interface CommandResult {
-  action: 'acknowledged' | 'resolved' | 'commented' | 'reassigned' | 'ignored';
-  incident: Incident;
-  message?: string;
-}
-
-/** The object that owns an incident's dedup scope. */
-export function incidentObjectName(integrationId: string, eventId: string): string {
-  return `${integrationId}:${eventId}`;
-}
+import type { CommandResult, IncidentCommand, IncidentTarget, IngestResult } from './commands';
 
 /** Everything one change stores at once. */
 interface Commit {

@@ -1,7 +1,7 @@
 // How an incident pages: its escalation as timers that its Durable Object keeps and fires by alarm.
 // Pure: each function takes the incident, what was snapshotted for it and `now`, and answers the
 // effects (timeline entries, timers to set, notification jobs, a new incident state) to store.
-import type { Configuration, Routing } from '../api/config/document';
+import type { Configuration, Routing } from '../config/document';
 import {
   fireStep,
   firstPosition,
@@ -10,22 +10,13 @@ import {
   type EscalationEvent,
   type Position,
 } from '../escalation/escalation';
-import { singleResponderPolicy, type EscalationPolicy } from '../escalation/policy';
+import { singleResponderPolicy, type Escalation } from '../escalation/policy';
 import type { PageJob } from '../notify/job';
 import { onCallAt } from '../schedule/schedule';
 import type { Page } from '../users/contact';
 import type { Incident, TimelineEntry } from './lifecycle';
 
-/** What the incident pages with, fixed when its escalation starts (or restarts on reassignment). */
-export interface Escalation {
-  policy: EscalationPolicy | null;
-  /** Why nobody is paged, when policy is null. */
-  reason?: string;
-  /** Counts restarts, so that every run of the policy has its own timer and page keys. */
-  generation: number;
-  ackTimeoutMinutes: number | null;
-  autoResolveMinutes: number | null;
-}
+export type { Escalation };
 
 export type Timer =
   | { id: string; due: number; kind: 'start' }

@@ -1,6 +1,5 @@
 // Hands out incident numbers (#1, #2, …) across the deployment: one object, one counter per name.
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env';
 
 export class SequenceObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {

@@ -1,7 +1,7 @@
 // One adapter per monitoring tool: it validates the tool's request, turns it into normalized events,
 // and shapes the answer the tool expects. Adding a tool is adding one adapter to `adapters`.
 import type { z } from 'zod';
-import type { IngestResult } from '../incident/object';
+import type { IngestResult } from '../incident/commands';
 import type { AlertEvent } from './event';
 import { normalizeStandardEvent, standardEventSchema } from './standard';
 

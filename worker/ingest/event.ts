@@ -1,12 +1,6 @@
 // The normalized alert event: what every integration adapter turns its request into.
 import { z } from 'zod';
-
-export const urgencySchema = z.enum(['highest', 'high', 'medium', 'low', 'lowest', 'none']);
-export type Urgency = z.infer<typeof urgencySchema>;
-
-/** open: something is wrong; ack: someone is on it; close: it is over. */
-export const eventActionSchema = z.enum(['open', 'ack', 'close']);
-export type EventAction = z.infer<typeof eventActionSchema>;
+import { eventActionSchema, urgencySchema } from '../vocabulary';
 
 export const alertEventSchema = z.object({
   /** The dedup key within the integration. */

@@ -1,6 +1,5 @@
 // The path from normalized events to incidents, shared by every entry point (HTTP, email).
-import type { Env } from '../env';
-import { incidentObjectName, type IngestResult } from '../incident/object';
+import { incidentObjectName, type IngestResult } from '../incident/commands';
 import type { EventResult } from './adapter';
 import type { AlertEvent } from './event';
 

@@ -1,9 +1,8 @@
 // HTTP ingest: POST /integration/{type}/v1/{key}.
 import { Hono } from 'hono';
-import type { Env } from '../env';
 import { HttpError, isJsonContentType, parseJsonText, readLimitedBody, validate } from '../http';
 import { adapterFor } from './adapter';
-import { integrationByKey } from '../api/config/live';
+import { integrationByKey } from '../config/live';
 import { ingestEvents } from './pipeline';
 
 export const MAX_BODY_BYTES = 512 * 1024;

@@ -1,9 +1,7 @@
 // The standard integration: Tocsin's own JSON event format.
 import { z } from 'zod';
-import { eventActionSchema, urgencySchema, type AlertEvent } from './event';
-
-/** ISO 8601 with an explicit offset (Z or ±hh:mm), so that an event's instant is never a guess. */
-export const isoInstantSchema = z.iso.datetime({ offset: true, local: false });
+import { eventActionSchema, isoInstantSchema, urgencySchema } from '../vocabulary';
+import type { AlertEvent } from './event';
 
 export const standardEventSchema = z
   .object({

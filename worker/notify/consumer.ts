@@ -3,8 +3,7 @@
 // needs it, so that no page goes out after an acknowledgement.
 import { drizzle } from 'drizzle-orm/d1';
 import { notifications } from '../db/schema';
-import type { Env } from '../env';
-import { incidentObjectName } from '../incident/object';
+import { incidentObjectName } from '../incident/commands';
 import type { Incident } from '../incident/lifecycle';
 import { notificationJobSchema, type NotificationJob, type PageJob } from './job';
 

@@ -2,8 +2,7 @@
 // the hour, to notice configuration it was not told about). A notice is a job on the notification
 // queue with its own idempotency key, so a retried alarm tells nobody twice.
 import { DurableObject } from 'cloudflare:workers';
-import { liveConfig } from '../api/config/live';
-import type { Env } from '../env';
+import { liveConfig } from '../config/live';
 import { handoffNotices, nextHandoffNotice, type HandoffWatcher } from '../schedule/handoff';
 import { noticeMethods } from '../users/contact';
 import type { HandoffJob } from './job';

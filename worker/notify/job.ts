@@ -1,7 +1,7 @@
 // Notification jobs, as they travel the queue: a page of an incident, or a handoff notice. `id` is
 // the job's idempotency key: a redelivered job is recorded once.
 import { z } from 'zod';
-import { urgencySchema } from '../ingest/event';
+import { urgencySchema } from '../vocabulary';
 import { contactMethodSchema } from '../users/contact';
 
 const common = {

@@ -1,5 +1,6 @@
 import type { D1Migration } from 'cloudflare:test';
-import type { Env as TocsinEnv } from '../env';
+
+type TocsinEnv = Env;
 
 declare global {
   namespace Cloudflare {

@@ -1,7 +1,7 @@
 // Small helpers for tests that drive the real Worker, its Durable Objects and D1.
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
-import { incidentObjectName } from '../incident/object';
+import { incidentObjectName } from '../incident/commands';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 const BASE = 'http://tocsin.test';

@@ -1,9 +1,9 @@
 // A user's contact methods and personal notification rules, and the pages they make once an
 // escalation reaches the user.
 import { z } from 'zod';
-import { handleSchema } from '../handle';
+import { handleSchema } from '../vocabulary';
 import { after } from '../escalation/delay';
-import { urgencySchema, type Urgency } from '../ingest/event';
+import { urgencySchema, type Urgency } from '../vocabulary';
 
 export const contactMethodTypeSchema = z.enum(['email', 'sms', 'voice', 'push', 'slack', 'telegram', 'kakao']);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, api, postEvent, send } from '../../test/helpers';
+import { ADMIN_TOKEN, api, postEvent, send } from '../test/helpers';
 
 const yamlDocument = `
 services:

@@ -1,19 +1,16 @@
 // The configuration document (config as code): every object named by a stable handle. A section
 // that is present is the whole truth for its kind; a section left out leaves that kind untouched.
 import { z } from 'zod';
-import { escalationPolicySchema } from '../../escalation/policy';
-import { handleSchema } from '../../handle';
-import { integrationTypes } from '../../ingest/adapter';
-import { scheduleSchema, timeZoneSchema } from '../../schedule/schedule';
-import { contactMethodSchema, notificationRuleSchema } from '../../users/contact';
-
-export { handleSchema };
+import { escalationPolicySchema } from '../escalation/policy';
+import { handleSchema, roleSchema } from '../vocabulary';
+import { integrationTypes } from '../ingest/adapter';
+import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
+import { contactMethodSchema, notificationRuleSchema } from '../users/contact';
 
 export const integrationKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9._~-]{16,128}$/, 'a key is 16–128 characters from A–Z a–z 0–9 . _ ~ -');
 
-export const roleSchema = z.enum(['owner', 'admin', 'responder', 'observer']);
 export const localeSchema = z.enum(['ko', 'en', 'ja', 'zh']);
 
 /** Tell me when a shift of mine starts: at its start, or this many minutes before. */

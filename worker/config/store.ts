@@ -2,7 +2,7 @@
 import { eq, isNull } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
-import { escalationPolicies, integrations, schedules, services, teams, users } from '../../db/schema';
+import { escalationPolicies, integrations, schedules, services, teams, users } from '../db/schema';
 import { kinds, type ConfigItem, type Configuration, type Kind } from './document';
 import type { ConfigPlan } from './plan';
 

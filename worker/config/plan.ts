@@ -1,8 +1,8 @@
 // What applying a configuration document changes: a pure comparison of the current configuration
 // with the desired one, by handle, and the checks that the result holds together.
-import { policyReferences } from '../../escalation/policy';
-import type { FieldError } from '../../http';
-import { contactMethodProblems } from '../../users/contact';
+import { policyReferences } from '../escalation/policy';
+import type { FieldError } from '../vocabulary';
+import { contactMethodProblems } from '../users/contact';
 import { kinds, type ConfigDocument, type ConfigItem, type Configuration, type Kind } from './document';
 
 export interface KindChanges<T> {
