@@ -1,13 +1,15 @@
-// /api/v1/incidents: the queryable copy in D1 for reading; actions go to the incident's object.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+// /api/v1/incidents: the list reads the queryable copy in D1 (which trails by about a second); an
+// incident's detail and every action go to its object, found from the id alone.
+import { and, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { alerts, incidents, integrations, services, timelineEntries } from '../db/schema';
+import { liveConfig } from '../config/live';
+import { incidents, integrations, services } from '../db/schema';
 import { HttpError, readJson, validate } from '../http';
 import { incidentStatusSchema, isoInstantSchema, urgencySchema } from '../vocabulary';
 import type { Incident } from '../incident/lifecycle';
-import { incidentObjectName, type CommandResult, type IncidentCommand } from '../incident/commands';
+import { incidentObject, type CommandResult, type IncidentCommand, type IncidentDetail } from '../incident/commands';
 import { allow, type ApiEnv } from './auth';
 
 const commaList = <T extends z.ZodType<string, string>>(item: T) =>
@@ -28,6 +30,7 @@ export const incidentListQuerySchema = z.object({
   integration: z.string().min(1).optional().describe('handle or internal id'),
   since: isoInstantSchema.optional().describe('created at or after'),
   until: isoInstantSchema.optional().describe('created before'),
+  updated_since: isoInstantSchema.optional().describe('changed at or after: what a live list polls for'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().regex(/^\d+$/, 'not a cursor from this API').optional(),
 });
@@ -42,29 +45,34 @@ const incidentColumns = {
   integration: integrations.handle,
 };
 
-function incidentJson(row: {
-  incident: typeof incidents.$inferSelect;
+interface IncidentNames {
   service: string | null;
   integration: string | null;
-}) {
-  const i = row.incident;
+}
+
+/** An incident as the API shows it, from its object's state or its D1 row. */
+function incidentJson(
+  i: Omit<Incident, 'urgency'> & { urgency: string; escalationPolicy?: string | null; updatedAt?: string | null },
+  names: IncidentNames,
+) {
   return {
     id: i.id,
     number: i.number,
     status: i.status,
     urgency: i.urgency,
     summary: i.summary,
-    service: row.service ?? i.serviceId,
+    service: names.service ?? i.serviceId,
     service_id: i.serviceId,
-    integration: row.integration ?? i.integrationId,
+    integration: names.integration ?? i.integrationId,
     integration_id: i.integrationId,
     event_id: i.eventId,
+    escalation_policy: i.escalationPolicy ?? null,
     alert_count: i.alertCount,
     created_at: i.createdAt,
     acknowledged_at: i.acknowledgedAt,
     resolved_at: i.resolvedAt,
     last_event_at: i.lastEventAt,
-    details: i.details,
+    updated_at: i.updatedAt ?? null,
   };
 }
 
@@ -85,48 +93,43 @@ async function idsNamed(db: Db, table: typeof services | typeof integrations, va
   return rows.map((r) => r.id);
 }
 
-async function getIncidentRow(db: Db, id: string) {
-  return selectIncidents(db).where(eq(incidents.id, id)).get();
+const notFound = (id: string) => new HttpError(404, 'not_found', `no incident has id ${id}`);
+
+/** The incident's object, from its id alone: no D1 on the way. */
+function objectOf(env: Env, id: string) {
+  const object = incidentObject(env.INCIDENTS, id);
+  if (!object) throw notFound(id);
+  return object;
 }
 
-/** How long an incident id answered a moment ago may take to reach D1 (its object's next drain). */
-const FRESH_INCIDENT_WAITS_MS = [150, 300, 600];
-const incidentIdSchema = z.uuid();
-
-/**
- * The incident's D1 row; for a well-formed id not there yet, asks again a few times before giving
- * up, so that a client acting on an incident it has just opened does not get a 404.
- */
-async function findIncident<T>(find: () => Promise<T | undefined>, id: string): Promise<T> {
-  const waits = incidentIdSchema.safeParse(id).success ? FRESH_INCIDENT_WAITS_MS : [];
-  for (const wait of [0, ...waits]) {
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const found = await find();
-    if (found) return found;
-  }
-  throw new HttpError(404, 'not_found', `no incident has id ${id}`);
+/** The service and integration handles, from the live configuration (which survives D1 failing). */
+export async function namesOf(env: Env, incident: Pick<Incident, 'serviceId' | 'integrationId'>) {
+  const stored = await liveConfig(env.DB).catch(() => null);
+  if (!stored) return { service: null, integration: null };
+  const { ids } = stored;
+  const handle = (map: Map<string, string>, id: string) => [...map].find(([, value]) => value === id)?.[0] ?? null;
+  return {
+    service: handle(ids.services, incident.serviceId),
+    integration: handle(ids.integrations, incident.integrationId),
+  };
 }
 
-async function commandIncident(
+export async function commandIncident(
   env: Env,
   id: string,
   command: IncidentCommand,
   actorHandle: string,
 ): Promise<CommandResult> {
-  const db = drizzle(env.DB);
-  const row = await findIncident(() => db.select().from(incidents).where(eq(incidents.id, id)).get(), id);
-  const object = env.INCIDENTS.getByName(incidentObjectName(row.integrationId, row.eventId));
-  const result: CommandResult | null = await object.command(id, command, { type: 'user', id: actorHandle });
-  if (!result) throw new HttpError(404, 'not_found', `no incident has id ${id}`);
+  const result: CommandResult | null = await objectOf(env, id).command(id, command, { type: 'user', id: actorHandle });
+  if (!result) throw notFound(id);
   return result;
 }
 
-export function commandJson(result: CommandResult, row: { service: string | null; integration: string | null }) {
-  const incident: Incident = result.incident;
+export async function commandJson(env: Env, result: CommandResult) {
   return {
     action: result.action,
     ...(result.message ? { message: result.message } : {}),
-    incident: incidentJson({ incident: { ...incident, revision: 0 }, ...row }),
+    incident: incidentJson(result.incident, await namesOf(env, result.incident)),
   };
 }
 
@@ -143,6 +146,7 @@ export const incidentRoutes = new Hono<ApiEnv>()
     }
     if (query.since) conditions.push(gte(incidents.createdAt, new Date(query.since).toISOString()));
     if (query.until) conditions.push(lt(incidents.createdAt, new Date(query.until).toISOString()));
+    if (query.updated_since) conditions.push(gte(incidents.updatedAt, new Date(query.updated_since).toISOString()));
     if (query.cursor) conditions.push(lt(incidents.number, Number(query.cursor)));
     const rows = await selectIncidents(db)
       .where(and(...conditions))
@@ -151,26 +155,23 @@ export const incidentRoutes = new Hono<ApiEnv>()
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return c.json({
-      incidents: page.map(incidentJson),
+      incidents: page.map((row) => incidentJson(row.incident, row)),
       next_cursor: rows.length > query.limit && last ? String(last.incident.number) : null,
     });
   })
+  // The incident's object answers: every change answered before this request is in it.
   .get('/incidents/:id', allow('read'), async (c) => {
-    const db = drizzle(c.env.DB);
     const id = c.req.param('id');
-    const row = await findIncident(() => getIncidentRow(db, id), id);
-    const [alertRows, timelineRows] = await db.batch([
-      db
-        .select()
-        .from(alerts)
-        .where(eq(alerts.incidentId, id))
-        .orderBy(desc(alerts.receivedAt), desc(alerts.id))
-        .limit(100),
-      db.select().from(timelineEntries).where(eq(timelineEntries.incidentId, id)).orderBy(asc(timelineEntries.seq)),
-    ]);
+    // Typed by hand: RPC's inferred type cannot carry the alerts' free-form payloads.
+    const detail = (await objectOf(c.env, id).detail(id)) as unknown as IncidentDetail | null;
+    if (!detail) throw notFound(id);
     return c.json({
-      ...incidentJson(row),
-      alerts: alertRows.map((a) => ({
+      ...incidentJson(
+        { ...detail.incident, escalationPolicy: detail.escalationPolicy },
+        await namesOf(c.env, detail.incident),
+      ),
+      details: detail.details,
+      alerts: detail.alerts.map((a) => ({
         id: a.id,
         received_at: a.receivedAt,
         event_time: a.eventTime,
@@ -178,22 +179,17 @@ export const incidentRoutes = new Hono<ApiEnv>()
         urgency: a.urgency,
         payload: a.payload,
       })),
-      timeline: timelineRows.map((t) => ({
-        id: t.id,
-        type: t.type,
-        at: t.at,
-        actor: { type: t.actorType, id: t.actorId },
-        details: t.details,
-      })),
+      timeline: detail.timeline.map((t) => ({ id: t.id, type: t.type, at: t.at, actor: t.actor, details: t.details })),
+      timeline_truncated: detail.timelineTruncated,
     });
   })
   .post('/incidents/:id/acknowledge', allow('respond'), async (c) => {
     const result = await commandIncident(c.env, c.req.param('id'), { type: 'acknowledge' }, c.get('principal').handle);
-    return c.json(commandJson(result, await handlesOf(c.env, result.incident)));
+    return c.json(await commandJson(c.env, result));
   })
   .post('/incidents/:id/resolve', allow('respond'), async (c) => {
     const result = await commandIncident(c.env, c.req.param('id'), { type: 'resolve' }, c.get('principal').handle);
-    return c.json(commandJson(result, await handlesOf(c.env, result.incident)));
+    return c.json(await commandJson(c.env, result));
   })
   .post('/incidents/:id/comment', allow('respond'), async (c) => {
     const { text } = await readJson(c.req.raw, commentSchema, 64 * 1024);
@@ -203,14 +199,5 @@ export const incidentRoutes = new Hono<ApiEnv>()
       { type: 'comment', text },
       c.get('principal').handle,
     );
-    return c.json(commandJson(result, await handlesOf(c.env, result.incident)), 201);
+    return c.json(await commandJson(c.env, result), 201);
   });
-
-export async function handlesOf(env: Env, incident: Incident) {
-  const db = drizzle(env.DB);
-  const [service, integration] = await db.batch([
-    db.select({ handle: services.handle }).from(services).where(eq(services.id, incident.serviceId)),
-    db.select({ handle: integrations.handle }).from(integrations).where(eq(integrations.id, incident.integrationId)),
-  ]);
-  return { service: service[0]?.handle ?? null, integration: integration[0]?.handle ?? null };
-}

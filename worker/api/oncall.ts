@@ -4,17 +4,16 @@ import { and, asc, desc, eq, isNull, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { incidents, notifications, users } from '../db/schema';
+import { notifications, users } from '../db/schema';
 import { planEscalation, type EscalationEvent, type Pick } from '../escalation/escalation';
 import { HttpError, readJson } from '../http';
 import { normalizeStandardEvent, standardEventSchema } from '../ingest/standard';
 import { isoInstantSchema } from '../vocabulary';
-import { incidentObjectName, type CommandResult } from '../incident/commands';
 import { directoryOf, escalationFor } from '../incident/paging';
 import { allow, type ApiEnv } from './auth';
 import { routingSchema, type Configuration } from '../config/document';
 import { loadConfig, type StoredConfig } from '../config/store';
-import { commandJson, handlesOf } from './incidents';
+import { commandIncident, commandJson } from './incidents';
 
 export const simulateSchema = z
   .object({
@@ -135,18 +134,9 @@ export const onCallRoutes = new Hono<ApiEnv>()
     const target = await readJson(c.req.raw, reassignSchema);
     const { config } = await loadConfig(c.env.DB);
     const { escalation, label } = reassignTarget(config, target);
-    const db = drizzle(c.env.DB);
     const id = c.req.param('id');
-    const row = await db.select().from(incidents).where(eq(incidents.id, id)).get();
-    if (!row) throw new HttpError(404, 'not_found', `no incident has id ${id}`);
-    const object = c.env.INCIDENTS.getByName(incidentObjectName(row.integrationId, row.eventId));
-    const result = (await object.command(
-      id,
-      { type: 'reassign', escalation, label },
-      { type: 'user', id: c.get('principal').handle },
-    )) as CommandResult | null;
-    if (!result) throw new HttpError(404, 'not_found', `no incident has id ${id}`);
-    return c.json(commandJson(result, await handlesOf(c.env, result.incident)));
+    const result = await commandIncident(c.env, id, { type: 'reassign', escalation, label }, c.get('principal').handle);
+    return c.json(await commandJson(c.env, result));
   })
   .post('/simulate', allow('read'), async (c) => {
     const request = await readJson(c.req.raw, simulateSchema, 512 * 1024);

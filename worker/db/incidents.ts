@@ -2,23 +2,17 @@
 // copies incident objects' outboxes with.
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import type { AlertRecord, Incident, TimelineEntry } from '../incident/lifecycle';
-import type { NotificationJob } from '../notify/job';
-import { alerts, incidents, timelineEntries } from './schema';
+import type { AlertRecord, TimelineEntry } from '../incident/lifecycle';
+import { alerts, incidents, notifications, timelineEntries } from './schema';
 
 export type IncidentRow = typeof incidents.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
 
-export function toIncidentRow(incident: Incident, revision: number): IncidentRow {
-  return { ...incident, revision };
-}
-
-export type OutboxRecord =
-  | { kind: 'alert'; id: string; incidentId: string; alert: AlertRecord }
-  | { kind: 'timeline'; id: string; incidentId: string; entry: TimelineEntry }
-  | { kind: 'job'; id: string; incidentId: string; job: NotificationJob };
-
-/** An outbox record with its place in the outbox, which orders an incident's timeline. */
-export type QueuedRecord = OutboxRecord & { seq: number };
+/** What an incident object copies to D1 besides its incidents' rows; `seq` orders an incident's timeline. */
+export type QueuedRecord =
+  | { kind: 'alert'; id: string; incidentId: string; seq: number; alert: AlertRecord }
+  | { kind: 'timeline'; id: string; incidentId: string; seq: number; entry: TimelineEntry }
+  | { kind: 'notification'; id: string; incidentId: string; seq: number; notification: NotificationRow };
 
 /** Statements that copy incident state and records to D1; replaying them changes nothing. */
 export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow[], records: QueuedRecord[]) {
@@ -36,7 +30,8 @@ export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow
           acknowledgedAt: sql`excluded.acknowledged_at`,
           resolvedAt: sql`excluded.resolved_at`,
           lastEventAt: sql`excluded.last_event_at`,
-          details: sql`excluded.details`,
+          escalationPolicy: sql`excluded.escalation_policy`,
+          updatedAt: sql`excluded.updated_at`,
           revision: sql`excluded.revision`,
         },
         setWhere: sql`excluded.revision > ${incidents.revision}`,
@@ -61,12 +56,17 @@ export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow
         ]
       : [],
   );
+  const notificationRows = records.flatMap((r) => (r.kind === 'notification' ? [r.notification] : []));
   // Many rows per statement, so that a storm drains in few: D1 binds at most 100 parameters in one,
   // and big payloads (an event may be 512 KiB) go a few at a time.
   const recordInserts = [
     ...chunk(alertRows, Math.floor(100 / 7)).map((rows) => db.insert(alerts).values(rows).onConflictDoNothing()),
     ...chunk(timelineRows, Math.floor(100 / 8)).map((rows) =>
       db.insert(timelineEntries).values(rows).onConflictDoNothing(),
+    ),
+    // A page's row is written once, with its outcome.
+    ...chunk(notificationRows, Math.floor(100 / 13)).map((rows) =>
+      db.insert(notifications).values(rows).onConflictDoNothing(),
     ),
   ];
   return [...incidentUpserts, ...recordInserts];

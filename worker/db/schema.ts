@@ -82,6 +82,7 @@ export const integrations = sqliteTable(
 );
 
 // Written only by the incident's Durable Object (through its outbox); `revision` orders those writes.
+// The latest event's payload is not here: it is the incident's newest alert.
 export const incidents = sqliteTable(
   'incidents',
   {
@@ -98,16 +99,22 @@ export const incidents = sqliteTable(
     acknowledgedAt: text('acknowledged_at'),
     resolvedAt: text('resolved_at'),
     lastEventAt: text('last_event_at').notNull(),
-    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     revision: integer('revision').notNull(),
+    /** The policy the incident pages by (its handle, or user:/schedule: for a direct routing); null until it starts. */
+    escalationPolicy: text('escalation_policy'),
+    /** When the incident last changed (null only for rows copied before this column). */
+    updatedAt: text('updated_at'),
   },
+  // The list filters, each with the list's sort key; `updated_at` for what changed since.
   (t) => [
     uniqueIndex('incidents_number').on(t.number),
-    index('incidents_status').on(t.status),
-    index('incidents_urgency').on(t.urgency),
-    index('incidents_service').on(t.serviceId),
-    index('incidents_integration').on(t.integrationId),
+    index('incidents_status_number').on(t.status, t.number),
+    index('incidents_urgency_number').on(t.urgency, t.number),
+    index('incidents_service_number').on(t.serviceId, t.number),
+    index('incidents_integration_number').on(t.integrationId, t.number),
+    index('incidents_policy_created').on(t.escalationPolicy, t.createdAt),
     index('incidents_created_at').on(t.createdAt),
+    index('incidents_updated_at').on(t.updatedAt),
     index('incidents_acknowledged_at').on(t.acknowledgedAt),
     index('incidents_resolved_at').on(t.resolvedAt),
   ],
@@ -143,9 +150,9 @@ export const timelineEntries = sqliteTable(
 );
 
 /**
- * Every notification (a page of an incident, or a handoff notice), as the notification queue's
- * consumer records it. Until real providers deliver them, this is the local outbox; `id` is the
- * job's idempotency key.
+ * Every notification (a page of an incident, or a handoff notice) and how it ended. A page's row is
+ * its incident's record of it (the timeline's page entries), copied here by the incident object so
+ * that a user's pages can be listed; `id` is the job's idempotency key.
  */
 export const notifications = sqliteTable(
   'notifications',
@@ -159,7 +166,7 @@ export const notifications = sqliteTable(
     channel: text('channel').notNull(),
     address: text('address'),
     attempt: integer('attempt').notNull(),
-    status: text('status', { enum: ['recorded', 'cancelled'] }).notNull(),
+    status: text('status', { enum: ['notified', 'failed', 'cancelled'] }).notNull(),
     detail: text('detail'),
     dueAt: text('due_at').notNull(),
     processedAt: text('processed_at').notNull(),

@@ -14,7 +14,12 @@ function comment(incidentId: string): CopyPart {
         id: crypto.randomUUID(),
         incidentId,
         seq: 1,
-        entry: { type: 'comment', at: '2030-01-01T00:00:00.000Z', actor: { type: 'user', id: 'kim' }, details: {} },
+        entry: {
+          type: 'comment',
+          at: '2030-01-01T00:00:00.000Z',
+          actor: { type: 'user', id: 'kim' },
+          details: { text: 'on it' },
+        },
       },
     ],
     bytes: 200,

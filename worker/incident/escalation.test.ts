@@ -3,8 +3,8 @@
 import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, postEvent } from '../test/helpers';
-import { incidentObjectName, type IngestResult } from './commands';
+import { api, failD1, postEvent } from '../test/helpers';
+import { incidentObject, incidentObjectName, type IngestResult } from './commands';
 
 // In the future, so that the runtime's own alarms (real time) never fire a timer before the test does.
 const T0 = Date.parse('2030-11-27T01:00:00Z'); // 10:00 in Seoul
@@ -106,12 +106,23 @@ async function sent(id: string, count: number): Promise<Sent[]> {
   return result.map(({ user, channel, due_at, status }) => ({ user, channel, due_at, status }));
 }
 
+/** The object that holds an incident, from its id alone. */
+const objectOf = (id: string) => incidentObject(env.INCIDENTS, id)!;
+
+/** Who the incident's timeline says was notified how, in order (from the object, not D1). */
+async function notifiedOnTimeline(id: string): Promise<string[]> {
+  const { body } = await api('GET', `/incidents/${id}`);
+  return body.timeline
+    .filter((t: { type: string }) => t.type === 'notified')
+    .map((t: { details: { user: string; channel: string } }) => `${t.details.user}:${t.details.channel}`);
+}
+
 async function timelineTypes(id: string, stub: DurableObjectStub) {
   await runDurableObjectAlarm(stub);
   return (await api('GET', `/incidents/${id}`)).body.timeline.map((t: { type: string }) => t.type) as string[];
 }
 
-const page = (user: string, channel: string, minute: number, status = 'recorded') => ({
+const page = (user: string, channel: string, minute: number, status = 'notified') => ({
   user,
   channel,
   due_at: new Date(minutes(minute)).toISOString(),
@@ -234,28 +245,64 @@ describe('escalation driven by the incident object', () => {
     expect((await sent(id, 1)).map((n) => `${n.user}:${n.channel}`)).toEqual(['kim:push']);
   });
 
-  it('pages go out while D1 cannot take the incident copy, and only once', async () => {
-    // Break D1 for real: the incidents table is renamed away, so the copy of the incident fails.
-    await env.DB.exec('ALTER TABLE incidents RENAME TO incidents_away');
-    let opened: Awaited<ReturnType<typeof setUp>>;
-    const recorded = async () =>
-      (await env.DB.prepare('SELECT user, channel FROM notifications WHERE incident_id = ?').bind(opened.id).all())
-        .results;
+  it('pages, acknowledges and shows the incident while D1 is down, and D1 catches up with nothing lost or doubled', async () => {
+    await api('PUT', '/config', config());
+    // The isolate has read the configuration once; from here on, every D1 statement throws.
+    expect((await postEvent('escalation-key-0123456789', { summary: 'warm up', event_id: 'warm' })).status).toBe(202);
+    const restoreD1 = failD1();
+    let id: string;
+    let stub: DurableObjectStub;
     try {
-      opened = await setUp();
-      await at(opened.stub, T0);
-      await vi.waitFor(async () => expect(await recorded()).toEqual([{ user: 'kim', channel: 'push' }]), {
-        timeout: 5000,
+      vi.setSystemTime(minutes(0) + 5_000); // past the configuration's one-second freshness
+      const opened = await postEvent('escalation-key-0123456789', {
+        summary: 'db down',
+        event_id: 'outage',
+        urgency: 'high',
       });
-      const copied = env.DB.prepare('SELECT count(*) AS n FROM incidents_away WHERE id = ?').bind(opened.id);
-      expect(await copied.first('n')).toBe(0);
+      expect(opened.status).toBe(202);
+      expect(opened.body.action).toBe('created');
+      id = opened.body.incident_id;
+      stub = objectOf(id);
+      for (const m of [0, 2, 5]) await at(stub, minutes(m) + 5_000);
+      const pagedBeforeAck = ['kim:push', 'kim:sms', 'kim:push', 'lee:email', 'park:voice'];
+      await vi.waitFor(async () => expect(await notifiedOnTimeline(id)).toEqual(pagedBeforeAck), { timeout: 5000 });
+      vi.setSystemTime(minutes(6));
+      const acked = await api('POST', `/incidents/${id}/acknowledge`);
+      expect(acked.status).toBe(200);
+      expect(acked.body.action).toBe('acknowledged');
+      for (const m of [7, 15, 17, 25]) await at(stub, minutes(m) + 5_000);
+      const detail = await api('GET', `/incidents/${id}`);
+      expect(detail.body.status).toBe('acknowledged');
+      expect(await notifiedOnTimeline(id)).toEqual(pagedBeforeAck);
+      // Nothing reached D1 meanwhile.
+      restoreD1();
+      expect(await env.DB.prepare('SELECT count(*) AS n FROM incidents WHERE id = ?').bind(id).first('n')).toBe(0);
     } finally {
-      await env.DB.exec('ALTER TABLE incidents_away RENAME TO incidents');
+      restoreD1();
     }
-    expect(await timelineTypes(opened.id, opened.stub)).toEqual(
-      expect.arrayContaining(['created', 'escalated', 'notified']),
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(stub);
+        const row = await env.DB.prepare('SELECT status FROM incidents WHERE id = ?').bind(id).first('status');
+        expect(row).toBe('acknowledged');
+        expect((await sent(id, 5)).map((n) => `${n.user}:${n.channel}`)).toEqual([
+          'kim:push',
+          'kim:sms',
+          'kim:push',
+          'lee:email',
+          'park:voice',
+        ]);
+      },
+      { timeout: 10_000, interval: 100 },
     );
-    expect(await recorded()).toHaveLength(1);
+    const timeline = await env.DB.prepare('SELECT type FROM timeline_entries WHERE incident_id = ? ORDER BY seq')
+      .bind(id)
+      .all<{ type: string }>();
+    const types = timeline.results.map((t) => t.type);
+    expect(types.filter((t) => t === 'page_queued')).toHaveLength(5);
+    expect(types.filter((t) => t === 'notified')).toHaveLength(5);
+    expect(types.filter((t) => t === 'acknowledged')).toHaveLength(1);
+    expect(types.filter((t) => t === 'created')).toHaveLength(1);
   });
 
   it('a page already queued when the incident is acknowledged is recorded as cancelled', async () => {
@@ -263,7 +310,7 @@ describe('escalation driven by the incident object', () => {
     // The first page is due at once; acknowledge before the queue consumer handles it.
     await api('POST', `/incidents/${id}/acknowledge`);
     const [first] = await sent(id, 1);
-    expect(first?.status === 'cancelled' || first?.status === 'recorded').toBe(true);
+    expect(first?.status === 'cancelled' || first?.status === 'notified').toBe(true);
   });
 
   it('with stop_when: resolved, an acknowledgement does not stop the escalation', async () => {
@@ -392,7 +439,7 @@ describe('escalation driven by the incident object', () => {
         user: e.user,
         channel: e.channel,
         due_at: e.at,
-        status: 'recorded',
+        status: 'notified',
       }));
     expect(predicted).toEqual(actual);
   });

@@ -2,8 +2,9 @@
 // Durable Object that serializes an incident calls these with `now` and stores what they return.
 import type { AlertEvent } from '../ingest/event';
 import type { Actor, IncidentStatus, Urgency } from '../vocabulary';
+import type { EntryOf, TimelineEntry } from './timeline';
 
-export type { Actor, IncidentStatus };
+export type { Actor, IncidentStatus, TimelineEntry };
 
 export interface Incident {
   id: string;
@@ -19,31 +20,6 @@ export interface Incident {
   acknowledgedAt: string | null;
   resolvedAt: string | null;
   lastEventAt: string;
-  /** The latest open event's payload. */
-  details: Record<string, unknown>;
-}
-
-export type TimelineType =
-  | 'created'
-  | 'alert_joined'
-  | 'acknowledged'
-  | 'resolved'
-  | 'comment'
-  | 'reassigned'
-  | 'not_paged'
-  | 'escalated'
-  | 'step_skipped'
-  | 'cannot_reach'
-  | 'notified'
-  | 'final_notification'
-  | 'escalation_exhausted'
-  | 'acknowledgement_timed_out';
-
-export interface TimelineEntry {
-  type: TimelineType;
-  at: string;
-  actor: Actor;
-  details: Record<string, unknown>;
 }
 
 /** One entry of an incident's alert log: an open event that opened or joined it. */
@@ -107,7 +83,6 @@ export function openIncident(ids: NewIncident, event: AlertEvent, actor: Actor, 
     acknowledgedAt: null,
     resolvedAt: null,
     lastEventAt: event.eventTime,
-    details: event.payload,
   };
   return {
     action: 'created',
@@ -141,7 +116,6 @@ function joinIncident(incident: Incident, event: AlertEvent, actor: Actor, now: 
       ...incident,
       alertCount: incident.alertCount + 1,
       lastEventAt,
-      details: event.payload,
     },
     timeline: [
       {
@@ -159,7 +133,7 @@ export function acknowledge(
   incident: Incident,
   actor: Actor,
   now: Date,
-  details: Record<string, unknown> = {},
+  details: EntryOf<'acknowledged'>['details'] = {},
 ): Outcome {
   if (incident.status !== 'triggered') {
     return { action: 'ignored', message: `incident #${incident.number} is already ${incident.status}` };
@@ -173,7 +147,12 @@ export function acknowledge(
   };
 }
 
-export function resolve(incident: Incident, actor: Actor, now: Date, details: Record<string, unknown> = {}): Outcome {
+export function resolve(
+  incident: Incident,
+  actor: Actor,
+  now: Date,
+  details: EntryOf<'resolved'>['details'] = {},
+): Outcome {
   if (incident.status === 'resolved') {
     return { action: 'ignored', message: `incident #${incident.number} is already resolved` };
   }

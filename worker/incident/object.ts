@@ -1,89 +1,64 @@
 // One Durable Object per (integration, event_id): it serializes dedup and the incident's lifecycle,
-// holds the truth of its incidents, and drives their escalation with timers on its one alarm.
-// Every change is stored with its outbox records (D1 rows, notification jobs) in one transaction;
-// the outbox is drained right after, off the request path (pages to the queue, the rest to D1 through
-// the D1 writer), and the alarm retries what failed, so nothing accepted is lost when D1 or the queue
-// is slow or failing.
+// holds the truth of its incidents, and drives their escalation with timers on its one alarm. It is a
+// shell around `decide`: load the state, decide, commit the decision in one transaction, drain.
+// Two destinations drain side by side and independently — page jobs to the notification queue, the
+// copy to D1 through the D1 writer — and the alarm retries either, so nothing accepted is lost or held
+// up when D1 or the queue is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
 import { freshLiveConfig, liveConfig } from '../config/live';
-import type { StoredConfig } from '../config/store';
-import { toIncidentRow, type IncidentRow, type OutboxRecord } from '../db/incidents';
+import type { IncidentRow, NotificationRow, QueuedRecord } from '../db/incidents';
 import { copyToD1 } from '../db/writer';
 import type { AlertEvent } from '../ingest/event';
-import type { NotificationJob } from '../notify/job';
-import {
-  acknowledge,
-  applyEvent,
-  comment,
-  needsNewIncident,
-  openIncident,
-  resolve,
-  type Actor,
-  type AlertRecord,
-  type Incident,
-  type Outcome,
-  type TimelineEntry,
-} from './lifecycle';
-import {
-  acknowledgementTimedOut,
-  afterStatusChange,
-  directoryOf,
-  escalationFor,
-  fireEscalation,
-  merge,
-  none,
-  reassign,
-  sendPage,
-  startEscalation,
-  type Effects,
-  type Escalation,
-  type Timer,
-} from './paging';
+import { unsendable, type PageJob } from '../notify/job';
+import type { Actor } from '../vocabulary';
 import { CoalescedWork } from './coalesced';
+import {
+  incidentId,
+  type CommandResult,
+  type IncidentCommand,
+  type IncidentDetail,
+  type IncidentTarget,
+  type IngestResult,
+} from './commands';
+import { decide, needsConfig, type Decision, type Input, type PageRecord, type PageStatus } from './decide';
+import { needsNewIncident, type AlertRecord, type Incident } from './lifecycle';
+import type { Escalation, Timer } from './paging';
 import { nextIncidentNumber } from './sequence';
-import type { CommandResult, IncidentCommand, IncidentTarget, IngestResult } from './commands';
-
-/** Everything one change stores at once. */
-interface Commit {
-  incident: Incident;
-  timeline: TimelineEntry[];
-  alert: AlertRecord | null;
-  effects: Effects;
-  /** The timer this change fired, deleted with it so that a retried alarm does not fire it again. */
-  fired?: string;
-}
+import { migrate, SCHEMA_VERSION, schemaVersion } from './storage';
+import type { TimelineEntry } from './timeline';
 
 const DRAIN_BATCH = 200;
-/** About the most bytes of records one drain takes (events may be 512 KiB each); never less than one. */
-const DRAIN_BYTES = 4 * 1024 * 1024;
+/** About the most bytes of alerts, and of timeline, one copy takes (events may be 512 KiB each). */
+const DRAIN_BYTES = 2 * 1024 * 1024;
 const DRAIN_DELAY_MS = 100;
-/** The most messages one `sendBatch` takes. */
+/** Queue limits: 100 messages and 256 KB a batch (a message is at most 128 KB, see job.ts). */
 const QUEUE_BATCH = 100;
+const QUEUE_BATCH_BYTES = 250 * 1024;
 /** When the alarm retries a drain that has not finished by then. */
 const DRAIN_SAFETY_MS = 10_000;
 const MAX_RETRY_MS = 60_000;
 const BACKSTOP_MS = 5_000;
+/** The alerts an incident object keeps of each incident (D1 keeps them all). */
+const KEPT_ALERTS = 100;
+const TIMELINE_LIMIT = 500;
 const backoff = (failures: number) => Math.min(1000 * 2 ** failures, MAX_RETRY_MS);
 
-const sizeOf = <K extends string>(rows: Record<K, string>[], column: K) =>
-  rows.reduce((total, row) => total + row[column].length, 0);
-
-/** A new incident's escalation, by its service's routing: the snapshot it keeps, and step 1. */
-function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effects {
-  const serviceHandle = [...stored.ids.services].find(([, id]) => id === incident.serviceId)?.[0];
-  const service = stored.config.services.find((s) => s.id === serviceHandle);
-  const snapshot = escalationFor(service?.routing, stored.config, service, 0);
-  return { ...startEscalation(incident, snapshot, now), escalation: snapshot };
-}
+const parse = <T>(text: string) => JSON.parse(text) as T;
 
 export class IncidentObject extends DurableObject<Env> {
-  private latest: Incident | null;
-  private hasSchema: boolean;
+  private latest: Incident | null = null;
+  private version: number;
+  private ordinal = 0;
   /** When the alarm is known to be set for; null when unknown or not set. */
   private alarmAt: number | null = null;
-  private readonly outbox = new CoalescedWork(
-    'incident outbox',
-    () => this.drainOutbox(),
+  private readonly queue = new CoalescedWork(
+    'incident pages',
+    () => this.sendPages(),
+    () => this.armAlarm(),
+  );
+  private readonly copy = new CoalescedWork(
+    'incident copy to D1',
+    () => this.copyToD1(),
     () => this.armAlarm(),
     DRAIN_DELAY_MS,
   );
@@ -95,288 +70,432 @@ export class IncidentObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // A new object creates its tables with its first change, in the same commit: on the path of every
-    // new incident, a commit less is less disk work.
-    this.hasSchema =
-      ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents'").toArray().length >
-      0;
-    const row = this.hasSchema
-      ? this.sql
-          .exec<{ state: string }>('SELECT state FROM incidents ORDER BY created_at DESC, rowid DESC LIMIT 1')
-          .toArray()[0]
-      : undefined;
-    this.latest = row ? (JSON.parse(row.state) as Incident) : null;
+    this.version = schemaVersion(ctx.storage.sql);
+    if (this.version === 0) return;
+    const row = this.sql
+      .exec<{ state: string; ordinal: number }>('SELECT state, ordinal FROM incidents ORDER BY ordinal DESC LIMIT 1')
+      .toArray()[0];
+    if (row) {
+      this.latest = parse<Incident>(row.state);
+      this.ordinal = row.ordinal;
+    }
   }
 
-  /** The object's storage, its tables created on first use. */
+  /** The object's storage; a change to a new object creates its tables in the same commit. */
   private get sql(): SqlStorage {
     const sql = this.ctx.storage.sql;
-    if (!this.hasSchema) {
-      sql.exec(`CREATE TABLE IF NOT EXISTS incidents (
-          id TEXT PRIMARY KEY, created_at TEXT NOT NULL, state TEXT NOT NULL,
-          revision INTEGER NOT NULL, synced_revision INTEGER NOT NULL DEFAULT 0, escalation TEXT);
-        CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS timers (
-          id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, due INTEGER NOT NULL, kind TEXT NOT NULL, timer TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS timers_due ON timers (due)`);
-      this.hasSchema = true;
+    if (this.version < SCHEMA_VERSION) {
+      migrate(sql, this.version);
+      this.version = SCHEMA_VERSION;
     }
     return sql;
   }
 
   async ingest(target: IncidentTarget, event: AlertEvent): Promise<IngestResult> {
     const actor: Actor = { type: 'integration', id: target.integrationHandle };
-    if (!needsNewIncident(this.latest, event)) {
-      return this.ingestResult(this.record(applyEvent(this.latest, event, actor, new Date())));
-    }
+    const input: Input = { type: 'event', event, actor, opened: null };
+    if (!needsNewIncident(this.latest, event)) return this.ingestResult(this.apply(this.latest, input));
     // Allocating a number awaits another object, which would let concurrent events interleave:
     // hold them at the gate so that they join the incident instead of opening their own.
     return this.ctx.blockConcurrencyWhile(async () => {
-      if (!needsNewIncident(this.latest, event)) {
-        return this.ingestResult(this.record(applyEvent(this.latest, event, actor, new Date())));
-      }
+      if (!needsNewIncident(this.latest, event)) return this.ingestResult(this.apply(this.latest, input));
       const number = await nextIncidentNumber(this.env);
-      const ids = { id: crypto.randomUUID(), number, serviceId: target.serviceId, integrationId: target.integrationId };
-      // With the routing at hand the escalation starts in the commit that opens the incident; the
-      // answer never waits for D1 to read it: a timer starts the escalation right after instead.
-      return this.ingestResult(this.record(openIncident(ids, event, actor, new Date()), freshLiveConfig()));
+      const id = incidentId(this.ctx.id.toString(), this.ordinal + 1);
+      const opened = { id, number, serviceId: target.serviceId, integrationId: target.integrationId };
+      return this.ingestResult(this.apply(null, { ...input, opened }, freshLiveConfig()));
     });
   }
 
   /** Acts on one of this object's incidents; null when it has no incident with that id. */
-  command(incidentId: string, command: IncidentCommand, actor: Actor): CommandResult | null {
-    const incident = this.find(incidentId);
+  command(id: string, command: IncidentCommand, actor: Actor): CommandResult | null {
+    const incident = this.find(id);
     if (incident === null) return null;
-    const now = new Date();
-    if (command.type === 'reassign') {
-      if (incident.status === 'resolved') {
-        return { action: 'ignored', message: `incident #${incident.number} is resolved`, incident };
-      }
-      const effects = reassign(incident, this.escalationOf(incident.id), command.escalation, actor, command.label, now);
-      const changed = effects.incident ?? incident;
-      this.commit({ incident: changed, timeline: [], alert: null, effects });
-      return { action: 'reassigned', incident: changed };
-    }
-    const outcome =
-      command.type === 'acknowledge'
-        ? acknowledge(incident, actor, now)
-        : command.type === 'resolve'
-          ? resolve(incident, actor, now)
-          : comment(incident, actor, now, command.text);
-    const recorded = this.record(outcome);
-    if (recorded.action === 'ignored') return { action: 'ignored', message: recorded.message, incident };
-    if (recorded.action === 'created' || recorded.action === 'deduplicated') throw new Error('unreachable');
-    return { action: recorded.action, incident: recorded.incident };
+    const decision = this.apply(incident, { type: 'command', command, actor });
+    if (decision.action === 'ignored') return { action: 'ignored', message: decision.message, incident };
+    return { action: decision.action as CommandResult['action'], incident: decision.incident ?? incident };
   }
 
-  getIncident(incidentId: string): Incident | null {
-    return this.find(incidentId);
+  /** The incident as it is now, with its alerts and timeline: every answered change is in it. */
+  detail(id: string, timelineLimit = TIMELINE_LIMIT): IncidentDetail | null {
+    const incident = this.find(id);
+    if (incident === null) return null;
+    const sql = this.sql;
+    const alerts = sql
+      .exec<{ id: string; record: string }>(
+        'SELECT id, record FROM alerts WHERE incident_id = ? ORDER BY seq DESC LIMIT ?',
+        id,
+        KEPT_ALERTS,
+      )
+      .toArray()
+      .map((row) => ({ id: row.id, ...parse<AlertRecord>(row.record) }));
+    const timeline = sql
+      .exec<{ id: string; entry: string }>(
+        'SELECT id, entry FROM timeline WHERE incident_id = ? ORDER BY seq DESC LIMIT ?',
+        id,
+        timelineLimit + 1,
+      )
+      .toArray()
+      .map((row) => ({ id: row.id, ...parse<TimelineEntry>(row.entry) }))
+      .reverse();
+    const pages = sql
+      .exec<{ id: string; job: string; status: string; detail: string | null; processed_at: string | null }>(
+        'SELECT id, job, status, detail, processed_at FROM pages WHERE incident_id = ? ORDER BY rowid',
+        id,
+      )
+      .toArray()
+      .map((row) => ({
+        id: row.id,
+        status: row.status,
+        detail: row.detail,
+        job: parse<PageJob>(row.job),
+        processedAt: row.processed_at,
+      }));
+    return {
+      incident,
+      escalationPolicy: this.escalationOf(id)?.policy?.id ?? null,
+      details: alerts[0]?.payload ?? {},
+      alerts,
+      timeline: timeline.slice(-timelineLimit),
+      timelineTruncated: timeline.length > timelineLimit,
+      pages,
+    };
+  }
+
+  /** The consumer is about to deliver a page: whether it is still wanted (else it is recorded cancelled). */
+  pageDue(job: PageJob): { send: boolean; reason?: string } {
+    const decision = this.applyToPage({ type: 'page_due', job });
+    return decision.action === 'send' ? { send: true } : { send: false, reason: decision.message };
+  }
+
+  /** How a page ended, reported by the consumer; a repeated report changes nothing. */
+  pageOutcome(job: PageJob, status: PageStatus, detail: string | null): void {
+    this.applyToPage({ type: 'page_outcome', job, status, detail });
   }
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    // Timers first, so that what they fire leaves in the same drain.
+    // Timers first, so that what they fire leaves in the same drains.
     await this.timers.run();
-    await this.outbox.run();
+    await Promise.all([this.queue.run(), this.copy.run()]);
   }
 
-  private find(incidentId: string): Incident | null {
-    if (this.latest?.id === incidentId) return this.latest;
-    const row = this.sql.exec<{ state: string }>('SELECT state FROM incidents WHERE id = ?', incidentId).toArray()[0];
-    return row ? (JSON.parse(row.state) as Incident) : null;
+  private find(id: string): Incident | null {
+    if (this.latest?.id === id) return this.latest;
+    if (this.version === 0) return null;
+    const row = this.sql.exec<{ state: string }>('SELECT state FROM incidents WHERE id = ?', id).toArray()[0];
+    return row ? parse<Incident>(row.state) : null;
   }
 
-  private escalationOf(incidentId: string): Escalation | null {
+  private escalationOf(id: string): Escalation | null {
+    if (this.version === 0) return null;
     const row = this.sql
-      .exec<{ escalation: string | null }>('SELECT escalation FROM incidents WHERE id = ?', incidentId)
+      .exec<{ escalation: string | null }>('SELECT escalation FROM incidents WHERE id = ?', id)
       .toArray()[0];
-    return row?.escalation ? (JSON.parse(row.escalation) as Escalation) : null;
+    return row?.escalation ? parse<Escalation>(row.escalation) : null;
   }
 
-  private ingestResult(outcome: Outcome): IngestResult {
-    if (outcome.action === 'ignored') {
-      return { action: 'ignored', incident: this.latest, message: outcome.message };
-    }
-    if (outcome.action === 'commented') throw new Error('unreachable');
-    return { action: outcome.action, incident: outcome.incident };
+  private ingestResult(decision: Decision): IngestResult {
+    const incident = decision.incident ?? this.latest;
+    if (decision.action === 'ignored') return { action: 'ignored', incident, message: decision.message };
+    return { action: decision.action as IngestResult['action'], incident };
   }
 
-  /** Stores a lifecycle change with what it does to paging: a new incident starts escalating. */
-  private record(outcome: Outcome, stored: StoredConfig | null = null): Outcome {
-    if (outcome.action === 'ignored') return outcome;
-    const { incident, timeline, alert } = outcome;
-    const now = new Date();
-    const effects =
-      outcome.action === 'created'
-        ? stored
-          ? startEffects(incident, stored, now)
-          : { ...none(), timers: [{ id: `start:${incident.id}`, due: now.getTime(), kind: 'start' } satisfies Timer] }
-        : outcome.action === 'acknowledged' || outcome.action === 'resolved'
-          ? afterStatusChange(incident, this.escalationOf(incident.id), now)
-          : none();
-    this.commit({ incident, timeline, alert, effects });
-    return outcome;
+  /** Decides an input about an incident (null: a new one) and commits the decision. */
+  private apply(incident: Incident | null, input: Input, config = freshLiveConfig(), firedTimer?: string) {
+    const escalation = incident ? this.escalationOf(incident.id) : null;
+    const decision = decide({ incident, escalation }, input, config, new Date());
+    this.commit(decision.incident?.id ?? incident?.id ?? null, decision, firedTimer);
+    return decision;
   }
 
-  private commit({ incident: base, timeline, alert, effects, fired }: Commit): void {
-    const incident = effects.incident ?? base;
+  private applyToPage(input: Extract<Input, { type: 'page_due' | 'page_outcome' }>): Decision {
+    const { job } = input;
+    const row =
+      this.version === 0
+        ? undefined
+        : this.sql
+            .exec<{ status: PageRecord['status']; detail: string | null }>(
+              'SELECT status, detail FROM pages WHERE id = ?',
+              job.id,
+            )
+            .toArray()[0];
+    const page = row ? { job, status: row.status, detail: row.detail } : null;
+    const incident = this.find(job.incidentId);
+    const decision = decide({ incident, escalation: null, page }, input, null, new Date());
+    this.commit(job.incidentId, decision);
+    return decision;
+  }
+
+  private commit(incidentIdOf: string | null, decision: Decision, firedTimer?: string): void {
+    const { incident, escalation, timeline, alert, jobs, timers, cancel, page } = decision;
+    const changes = incident || timeline.length > 0 || alert || jobs.length > 0 || timers.length > 0 || page;
+    if (!changes && !firedTimer && cancel.length === 0) return;
     const sql = this.sql;
-    const enqueue = (record: OutboxRecord) =>
-      sql.exec('INSERT INTO outbox (record) VALUES (?)', JSON.stringify(record));
+    const now = new Date().toISOString();
+    const id = incidentIdOf!;
     this.ctx.storage.transactionSync(() => {
-      sql.exec(
-        `INSERT INTO incidents (id, created_at, state, revision) VALUES (?, ?, ?, 1)
-         ON CONFLICT (id) DO UPDATE SET state = excluded.state, revision = revision + 1`,
-        incident.id,
-        incident.createdAt,
-        JSON.stringify(incident),
-      );
-      if (effects.escalation) {
-        sql.exec('UPDATE incidents SET escalation = ? WHERE id = ?', JSON.stringify(effects.escalation), incident.id);
+      if (incident) {
+        const isNew = incident.id !== this.latest?.id && this.find(incident.id) === null;
+        if (isNew) this.ordinal += 1;
+        sql.exec(
+          `INSERT INTO incidents (id, ordinal, created_at, updated_at, state, revision) VALUES (?, ?, ?, ?, ?, 1)
+           ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+             revision = revision + 1`,
+          incident.id,
+          this.ordinal,
+          incident.createdAt,
+          now,
+          JSON.stringify(incident),
+        );
       }
-      if (alert) enqueue({ kind: 'alert', id: crypto.randomUUID(), incidentId: incident.id, alert });
-      for (const entry of [...timeline, ...effects.timeline]) {
-        enqueue({ kind: 'timeline', id: crypto.randomUUID(), incidentId: incident.id, entry });
+      if (escalation) sql.exec('UPDATE incidents SET escalation = ? WHERE id = ?', JSON.stringify(escalation), id);
+      if (alert) {
+        sql.exec(
+          'INSERT INTO alerts (id, incident_id, record) VALUES (?, ?, ?)',
+          crypto.randomUUID(),
+          id,
+          JSON.stringify(alert),
+        );
       }
-      for (const job of effects.jobs) enqueue({ kind: 'job', id: job.id, incidentId: incident.id, job });
-      if (fired) sql.exec('DELETE FROM timers WHERE id = ?', fired);
-      for (const kind of effects.cancel) {
-        sql.exec('DELETE FROM timers WHERE incident_id = ? AND kind = ?', incident.id, kind);
+      for (const entry of timeline) {
+        sql.exec(
+          'INSERT INTO timeline (id, incident_id, entry) VALUES (?, ?, ?)',
+          crypto.randomUUID(),
+          id,
+          JSON.stringify(entry),
+        );
       }
-      for (const timer of effects.timers) {
+      for (const job of jobs) {
+        sql.exec(
+          "INSERT OR IGNORE INTO pages (id, incident_id, job, status) VALUES (?, ?, ?, 'queued')",
+          job.id,
+          id,
+          JSON.stringify(job),
+        );
+      }
+      if (page) {
+        sql.exec(
+          `INSERT INTO pages (id, incident_id, job, status, detail, processed_at, sent, synced)
+           VALUES (?, ?, ?, ?, ?, ?, 1, 0)
+           ON CONFLICT (id) DO UPDATE SET status = excluded.status, detail = excluded.detail,
+             processed_at = excluded.processed_at, synced = 0`,
+          page.job.id,
+          id,
+          JSON.stringify(page.job),
+          page.status,
+          page.detail,
+          now,
+        );
+      }
+      if (firedTimer) sql.exec('DELETE FROM timers WHERE id = ?', firedTimer);
+      for (const kind of cancel) sql.exec('DELETE FROM timers WHERE incident_id = ? AND kind = ?', id, kind);
+      for (const timer of timers) {
         sql.exec(
           'INSERT OR REPLACE INTO timers (id, incident_id, due, kind, timer) VALUES (?, ?, ?, ?, ?)',
           timer.id,
-          incident.id,
+          id,
           timer.due,
           timer.kind,
           JSON.stringify(timer),
         );
       }
     });
-    if (this.latest === null || this.latest.id === incident.id || incident.createdAt >= this.latest.createdAt) {
+    if (
+      incident &&
+      (this.latest === null || this.latest.id === incident.id || incident.createdAt >= this.latest.createdAt)
+    ) {
       this.latest = incident;
     }
-    void this.outbox.run();
-    if (effects.timers.some((t) => t.due <= Date.now())) void this.timers.run();
+    if (jobs.length > 0) void this.queue.run();
+    void this.copy.run();
+    if (timers.some((t) => t.due <= Date.now())) void this.timers.run();
     // The alarm too, so that the work is done even if this object goes away before it runs.
     void this.armAlarm();
   }
 
   /** Fires the earliest due timer; false when none is due. */
   private async fireNextTimer(): Promise<boolean> {
-    const sql = this.sql;
-    const row = sql
+    if (this.version === 0) return false;
+    const row = this.sql
       .exec<{ timer: string }>('SELECT timer FROM timers WHERE due <= ? ORDER BY due, id LIMIT 1', Date.now())
       .toArray()[0];
     if (!row) return false;
-    const timer = JSON.parse(row.timer) as Timer;
-    const needsConfig = timer.kind === 'start' || timer.kind === 'escalate';
-    const stored = needsConfig ? await liveConfig(this.env.DB) : null;
+    const timer = parse<Timer>(row.timer);
+    const input: Input = { type: 'timer', timer };
+    // The last configuration this isolate loaded serves when D1 cannot be read (see config/live.ts).
+    const config = needsConfig(input) ? await liveConfig(this.env.DB, (p) => this.ctx.waitUntil(p)) : null;
     // Other events ran while the configuration loaded: an acknowledgement may have cancelled this timer.
-    const incidentId = sql
+    const still = this.sql
       .exec<{ incident_id: string }>('SELECT incident_id FROM timers WHERE id = ?', timer.id)
-      .toArray()[0]?.incident_id;
-    const incident = incidentId === undefined ? null : this.find(incidentId);
-    if (incident === null) return true;
-    const now = new Date();
-    const escalation = this.escalationOf(incident.id);
-    let effects = none();
-    let timeline: TimelineEntry[] = [];
-    switch (timer.kind) {
-      case 'start':
-        effects = startEffects(incident, stored!, now);
-        break;
-      case 'escalate':
-        if (escalation) effects = fireEscalation(incident, escalation, timer, directoryOf(stored!.config), now);
-        break;
-      case 'page':
-        if (escalation) effects = sendPage(incident, escalation, timer, now);
-        break;
-      case 'ack_timeout':
-        if (escalation) effects = acknowledgementTimedOut(incident, escalation, now);
-        break;
-      case 'auto_resolve': {
-        const outcome = resolve(incident, { type: 'system', id: null }, now, { reason: 'auto-resolve timeout' });
-        if (outcome.action === 'resolved') {
-          effects = merge(afterStatusChange(outcome.incident, escalation, now), {
-            ...none(),
-            incident: outcome.incident,
-          });
-          timeline = outcome.timeline;
-        }
-        break;
-      }
+      .toArray()[0];
+    if (!still) return true;
+    const incident = this.find(still.incident_id);
+    if (incident === null) {
+      this.sql.exec('DELETE FROM timers WHERE id = ?', timer.id);
+      return true;
     }
-    this.commit({ incident, timeline, alert: null, effects, fired: timer.id });
+    this.apply(incident, input, config, timer.id);
     return true;
   }
 
   /**
-   * Copies one batch of pending changes to D1 and sends its notification jobs, then marks them done;
-   * answers whether more is waiting. The short wait before a drain gathers a storm's events into one
-   * batch: D1 is the queryable copy, not the truth. Pages and the D1 copy go side by side, so that
-   * paging never waits for D1 (nor the copy for the queue); a job sent twice is delivered once.
+   * Sends waiting page jobs to the notification queue, in batches within the queue's limits; a batch
+   * that fails is sent job by job, so that one refused job holds back no other. A job that can never
+   * travel is recorded failed on the timeline. Answers whether more is waiting.
    */
-  private async drainOutbox(): Promise<boolean> {
+  private async sendPages(): Promise<boolean> {
+    if (this.version === 0) return false;
     const sql = this.sql;
-    const pending = sql
-      .exec<{ state: string; revision: number }>(
-        'SELECT state, revision FROM incidents WHERE synced_revision < revision',
+    const rows = sql
+      .exec<{ id: string; job: string }>('SELECT id, job FROM pages WHERE sent = 0 ORDER BY rowid LIMIT ?', QUEUE_BATCH)
+      .toArray();
+    if (rows.length === 0) return false;
+    const sendable: { job: PageJob; bytes: number }[] = [];
+    for (const row of rows) {
+      const job = parse<PageJob>(row.job);
+      const problem = unsendable(job);
+      if (problem === null) sendable.push({ job, bytes: row.job.length });
+      else this.applyToPage({ type: 'page_outcome', job, status: 'failed', detail: problem });
+    }
+    const sent: string[] = [];
+    let failure: unknown = null;
+    for (const batch of byteBatches(sendable, QUEUE_BATCH_BYTES)) {
+      try {
+        await this.env.NOTIFICATIONS.sendBatch(batch.map(({ job }) => ({ body: job })));
+        sent.push(...batch.map(({ job }) => job.id));
+      } catch (error) {
+        for (const { job } of batch) {
+          try {
+            await this.env.NOTIFICATIONS.send(job);
+            sent.push(job.id);
+          } catch (alone) {
+            failure = alone;
+            console.error('incident pages: the queue refused a job', job.id, alone);
+          }
+        }
+        failure ??= error;
+      }
+    }
+    sql.exec('UPDATE pages SET sent = 1 WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(sent));
+    if (failure !== null) throw failure;
+    return rows.length === QUEUE_BATCH;
+  }
+
+  /** Copies one batch of what D1 does not have yet through the D1 writer; answers whether more waits. */
+  private async copyToD1(): Promise<boolean> {
+    if (this.version === 0) return false;
+    const sql = this.sql;
+    const incidents = sql
+      .exec<{ state: string; revision: number; escalation: string | null; updated_at: string }>(
+        'SELECT state, revision, escalation, updated_at FROM incidents WHERE synced_revision < revision',
       )
       .toArray();
-    const outbox = sql
-      .exec<{ seq: number; record: string }>(
-        `SELECT seq, record FROM (
-           SELECT seq, record, sum(length(record)) OVER (ORDER BY seq) - length(record) AS before FROM outbox)
-         WHERE before < ? ORDER BY seq LIMIT ?`,
-        DRAIN_BYTES,
+    const unsynced = (table: 'timeline' | 'alerts', column: 'entry' | 'record') =>
+      sql
+        .exec<{ seq: number; id: string; incident_id: string; body: string }>(
+          `SELECT seq, id, incident_id, body FROM (
+             SELECT seq, id, incident_id, ${column} AS body,
+               sum(length(${column})) OVER (ORDER BY seq) - length(${column}) AS before
+             FROM ${table} WHERE synced = 0)
+           WHERE before < ? ORDER BY seq LIMIT ?`,
+          DRAIN_BYTES,
+          DRAIN_BATCH,
+        )
+        .toArray();
+    const timeline = unsynced('timeline', 'entry');
+    const alerts = unsynced('alerts', 'record');
+    const pages = sql
+      .exec<{ id: string; job: string; status: PageStatus; detail: string | null; processed_at: string }>(
+        'SELECT id, job, status, detail, processed_at FROM pages WHERE synced = 0 LIMIT ?',
         DRAIN_BATCH,
       )
       .toArray();
-    if (pending.length === 0 && outbox.length === 0) return false;
+    if (incidents.length + timeline.length + alerts.length + pages.length === 0) return false;
 
-    const rows: IncidentRow[] = pending.map((p) => toIncidentRow(JSON.parse(p.state) as Incident, p.revision));
-    const records = outbox.map(({ seq, record }) => ({ ...(JSON.parse(record) as OutboxRecord), seq }));
-    const jobs = records.filter((r) => r.kind === 'job');
-    const copies = records.filter((r) => r.kind !== 'job');
-    const [sent, copied] = await Promise.allSettled([
-      this.sendJobs(jobs.map((r) => r.job)),
-      rows.length + copies.length > 0
-        ? copyToD1(this.env, { rows, records: copies, bytes: sizeOf(pending, 'state') + sizeOf(outbox, 'record') })
-        : Promise.resolve(),
-    ]);
+    const rows: IncidentRow[] = incidents.map((row) => ({
+      ...parse<Incident>(row.state),
+      escalationPolicy: row.escalation ? (parse<Escalation>(row.escalation).policy?.id ?? null) : null,
+      updatedAt: row.updated_at,
+      revision: row.revision,
+    }));
+    const records: QueuedRecord[] = [
+      ...timeline.map((r) => ({
+        kind: 'timeline' as const,
+        id: r.id,
+        incidentId: r.incident_id,
+        seq: r.seq,
+        entry: parse<TimelineEntry>(r.body),
+      })),
+      ...alerts.map((r) => ({
+        kind: 'alert' as const,
+        id: r.id,
+        incidentId: r.incident_id,
+        seq: r.seq,
+        alert: parse<AlertRecord>(r.body),
+      })),
+      ...pages.map((p) => {
+        const job = parse<PageJob>(p.job);
+        return {
+          kind: 'notification' as const,
+          id: p.id,
+          incidentId: job.incidentId,
+          seq: 0,
+          notification: notificationRow(job, p),
+        };
+      }),
+    ];
+    const bytes =
+      incidents.reduce((n, r) => n + r.state.length, 0) +
+      [...timeline, ...alerts].reduce((n, r) => n + r.body.length, 0) +
+      pages.reduce((n, p) => n + p.job.length, 0);
+    await copyToD1(this.env, { rows, records, bytes });
 
-    // Done: each record its destination took (pages the queue, the rest D1).
-    const done = records.filter((r) => (r.kind === 'job' ? sent : copied).status === 'fulfilled').map((r) => r.seq);
+    const seqs = (list: { seq: number }[]) => JSON.stringify(list.map((r) => r.seq));
     this.ctx.storage.transactionSync(() => {
-      sql.exec('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?))', JSON.stringify(done));
-      if (copied.status === 'fulfilled') {
-        for (const row of rows) {
-          sql.exec(
-            'UPDATE incidents SET synced_revision = ? WHERE id = ? AND synced_revision < ?',
-            row.revision,
-            row.id,
-            row.revision,
-          );
-        }
+      sql.exec('UPDATE timeline SET synced = 1 WHERE seq IN (SELECT value FROM json_each(?))', seqs(timeline));
+      sql.exec('UPDATE alerts SET synced = 1 WHERE seq IN (SELECT value FROM json_each(?))', seqs(alerts));
+      sql.exec(
+        'UPDATE pages SET synced = 1 WHERE id IN (SELECT value FROM json_each(?))',
+        JSON.stringify(pages.map((p) => p.id)),
+      );
+      for (const row of rows) {
+        sql.exec(
+          'UPDATE incidents SET synced_revision = ? WHERE id = ? AND synced_revision < ?',
+          row.revision,
+          row.id,
+          row.revision,
+        );
+      }
+      // The object keeps each incident's latest alerts; D1 has them all.
+      for (const id of new Set(alerts.map((a) => a.incident_id))) {
+        sql.exec(
+          `DELETE FROM alerts WHERE incident_id = ? AND synced = 1 AND seq <=
+             (SELECT seq FROM alerts WHERE incident_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+          id,
+          id,
+          KEPT_ALERTS,
+        );
       }
     });
-    for (const result of [sent, copied]) if (result.status === 'rejected') throw result.reason;
-    return sql.exec('SELECT 1 FROM outbox LIMIT 1').toArray().length > 0;
+    return this.hasCopyBacklog();
   }
 
-  /** Sends jobs to the notification queue, as many per call as the queue takes. */
-  private async sendJobs(jobs: NotificationJob[]): Promise<void> {
-    for (let i = 0; i < jobs.length; i += QUEUE_BATCH) {
-      await this.env.NOTIFICATIONS.sendBatch(jobs.slice(i, i + QUEUE_BATCH).map((job) => ({ body: job })));
-    }
-  }
-
-  private hasBacklog(): boolean {
+  private hasCopyBacklog(): boolean {
     const sql = this.sql;
-    const outbox = sql.exec('SELECT 1 FROM outbox LIMIT 1').toArray().length > 0;
-    return outbox || sql.exec('SELECT 1 FROM incidents WHERE synced_revision < revision LIMIT 1').toArray().length > 0;
+    return (
+      sql
+        .exec(
+          `SELECT 1 FROM incidents WHERE synced_revision < revision
+         UNION ALL SELECT 1 FROM timeline WHERE synced = 0
+         UNION ALL SELECT 1 FROM alerts WHERE synced = 0
+         UNION ALL SELECT 1 FROM pages WHERE synced = 0 LIMIT 1`,
+        )
+        .toArray().length > 0
+    );
+  }
+
+  private hasUnsentPages(): boolean {
+    return this.sql.exec('SELECT 1 FROM pages WHERE sent = 0 LIMIT 1').toArray().length > 0;
   }
 
   private nextTimerDue(): number | null {
@@ -386,13 +505,15 @@ export class IncidentObject extends DurableObject<Env> {
 
   /**
    * Sets the one alarm to the earliest due moment: the next timer (later after failures), and a
-   * backstop for a pending drain (sooner after failed ones); or none.
+   * backstop for each destination with work pending (sooner after failed drains); or none.
    */
   private async armAlarm(): Promise<void> {
+    if (this.version === 0) return;
     const now = Date.now();
     const candidates: number[] = [];
-    if (this.hasBacklog())
-      candidates.push(now + (this.outbox.failures === 0 ? DRAIN_SAFETY_MS : backoff(this.outbox.failures)));
+    const retry = (work: CoalescedWork) => now + (work.failures === 0 ? DRAIN_SAFETY_MS : backoff(work.failures));
+    if (this.hasUnsentPages()) candidates.push(retry(this.queue));
+    if (this.hasCopyBacklog()) candidates.push(retry(this.copy));
     const timerDue = this.nextTimerDue();
     if (timerDue !== null) {
       // A run under way fires what is due now: the alarm is only its backstop.
@@ -412,4 +533,43 @@ export class IncidentObject extends DurableObject<Env> {
     this.alarmAt = due;
     await this.ctx.storage.setAlarm(due);
   }
+}
+
+/** Runs of items of at most `limit` bytes together (never less than one item) and QUEUE_BATCH items. */
+function byteBatches<T extends { bytes: number }>(items: T[], limit: number): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (current.length > 0 && (current.length === QUEUE_BATCH || bytes + item.bytes > limit)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+function notificationRow(
+  job: PageJob,
+  page: { status: PageStatus; detail: string | null; processed_at: string },
+): NotificationRow {
+  return {
+    id: job.id,
+    kind: 'page',
+    incidentId: job.incidentId,
+    incidentNumber: job.incidentNumber,
+    user: job.user,
+    contactMethod: job.contactMethod.id,
+    channel: job.contactMethod.type,
+    address: job.contactMethod.address ?? null,
+    attempt: job.attempt,
+    status: page.status,
+    detail: page.detail,
+    dueAt: job.dueAt,
+    processedAt: page.processed_at,
+  };
 }

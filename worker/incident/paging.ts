@@ -15,6 +15,7 @@ import type { PageJob } from '../notify/job';
 import { onCallAt } from '../schedule/schedule';
 import type { Page } from '../users/contact';
 import type { Incident, TimelineEntry } from './lifecycle';
+import { MINUTE, SYSTEM } from '../vocabulary';
 
 export type { Escalation };
 
@@ -43,8 +44,6 @@ export interface Effects {
   escalation: Escalation | null;
 }
 
-const SYSTEM = { type: 'system', id: null } as const;
-const MINUTE = 60_000;
 export const none = (): Effects => ({
   incident: null,
   timeline: [],
@@ -107,24 +106,25 @@ export function directoryOf(config: Configuration): Directory {
 /** The escalation begins: the first step now, and the auto-resolve clock from the incident's creation. */
 export function startEscalation(incident: Incident, escalation: Escalation, now: Date): Effects {
   const effects = none();
-  if (escalation.autoResolveMinutes !== null) {
-    effects.timers.push({
-      id: `auto_resolve:${incident.id}`,
-      due: Date.parse(incident.createdAt) + escalation.autoResolveMinutes * MINUTE,
-      kind: 'auto_resolve',
-    });
-  }
+  effects.timers.push(...autoResolveTimers(incident, escalation));
   if (escalation.policy === null) {
     effects.timeline.push({
       type: 'not_paged',
       at: now.toISOString(),
       actor: SYSTEM,
-      details: { reason: escalation.reason },
+      details: { reason: escalation.reason ?? 'no escalation policy' },
     });
     return effects;
   }
   effects.timers.push(escalateTimer(incident, escalation, firstPosition(), now.getTime()));
   return effects;
+}
+
+/** The auto-resolve clock runs from the incident's creation. */
+export function autoResolveTimers(incident: Incident, escalation: Escalation): Timer[] {
+  if (escalation.autoResolveMinutes === null) return [];
+  const due = Date.parse(incident.createdAt) + escalation.autoResolveMinutes * MINUTE;
+  return [{ id: `auto_resolve:${incident.id}`, due, kind: 'auto_resolve' }];
 }
 
 function escalateTimer(incident: Incident, escalation: Escalation, position: Position | 'final', due: number): Timer {
@@ -213,7 +213,7 @@ export function fireEscalation(
   return effects;
 }
 
-/** A page is due: the notification job, and the timeline says who was notified how. */
+/** A page is due: the notification job, and the timeline says whom it is for, and how. */
 export function sendPage(
   incident: Incident,
   escalation: Escalation,
@@ -227,8 +227,6 @@ export function sendPage(
     id: timer.id,
     incidentId: incident.id,
     incidentNumber: incident.number,
-    integrationId: incident.integrationId,
-    eventId: incident.eventId,
     summary: incident.summary,
     urgency: incident.urgency,
     user,
@@ -238,10 +236,16 @@ export function sendPage(
     dueAt: new Date(timer.due).toISOString(),
   });
   effects.timeline.push({
-    type: 'notified',
+    type: 'page_queued',
     at: now.toISOString(),
     actor: SYSTEM,
-    details: { user, contact_method: contactMethod.id, channel: contactMethod.type },
+    details: {
+      job: timer.id,
+      user,
+      contact_method: contactMethod.id,
+      channel: contactMethod.type,
+      due: new Date(timer.due).toISOString(),
+    },
   });
   return effects;
 }

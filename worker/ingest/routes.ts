@@ -11,7 +11,9 @@ export const ingestRoutes = new Hono<{ Bindings: Env }>().post('/integration/:ty
   // Read (and bound) the body first, so that no answer leaves before the sender has finished.
   const body = await readLimitedBody(c.req.raw, MAX_BODY_BYTES);
   const adapter = adapterFor(c.req.param('type'));
-  const integration = adapter ? await integrationByKey(c.env.DB, c.req.param('key')) : undefined;
+  // A configuration load this request starts serves the requests waiting on it even if this one is dropped.
+  const keepAlive = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
+  const integration = adapter ? await integrationByKey(c.env.DB, c.req.param('key'), keepAlive) : undefined;
   if (!adapter || !integration || integration.type !== c.req.param('type')) {
     throw new HttpError(404, 'unknown_integration', 'no integration has this key');
   }

@@ -1,26 +1,28 @@
-// Notification jobs, as they travel the queue: a page of an incident, or a handoff notice. `id` is
-// the job's idempotency key: a redelivered job is recorded once.
+// Notification jobs, as they travel the queue: a page of an incident, or a handoff notice. A job
+// carries everything its delivery needs, so that the consumer reads no configuration; `id` is its
+// idempotency key: a redelivered job is delivered once. Every field is bounded, so that a job always
+// fits a queue message (128 KB).
 import { z } from 'zod';
+import { contactMethodTypeSchema } from '../users/contact';
 import { urgencySchema } from '../vocabulary';
-import { contactMethodSchema } from '../users/contact';
+
+const text = (max: number) => z.string().max(max);
 
 const common = {
-  id: z.string(),
-  user: z.string(),
-  contactMethod: contactMethodSchema,
+  id: text(512),
+  user: text(64),
+  contactMethod: z.object({ id: text(64), type: contactMethodTypeSchema, address: text(8192).optional() }),
   attempt: z.number().int().positive(),
-  dueAt: z.string(),
+  dueAt: text(40),
 };
 
 export const pageJobSchema = z.object({
   kind: z.literal('page'),
   ...common,
-  incidentId: z.string(),
+  /** Leads to the incident's object: the consumer asks it whether the page is still wanted. */
+  incidentId: text(128),
   incidentNumber: z.number().int(),
-  /** Where the incident's object is: the consumer asks it for the incident's state before sending. */
-  integrationId: z.string(),
-  eventId: z.string(),
-  summary: z.string(),
+  summary: text(1024),
   urgency: urgencySchema,
   stopWhen: z.enum(['acknowledged', 'resolved']),
 });
@@ -28,14 +30,25 @@ export const pageJobSchema = z.object({
 export const handoffJobSchema = z.object({
   kind: z.literal('handoff'),
   ...common,
-  schedule: z.object({ id: z.string(), name: z.string() }),
-  layer: z.string().nullable(),
-  shiftStart: z.string(),
-  shiftEnd: z.string(),
+  schedule: z.object({ id: text(64), name: text(200) }),
+  layer: text(200).nullable(),
+  shiftStart: text(40),
+  shiftEnd: text(40),
   minutesBefore: z.number(),
 });
 
 export const notificationJobSchema = z.discriminatedUnion('kind', [pageJobSchema, handoffJobSchema]);
+
 export type PageJob = z.infer<typeof pageJobSchema>;
 export type HandoffJob = z.infer<typeof handoffJobSchema>;
 export type NotificationJob = z.infer<typeof notificationJobSchema>;
+
+/** The most bytes a queue message may carry. */
+export const MAX_MESSAGE_BYTES = 128 * 1024;
+/** Why a job cannot travel the queue as it is, or null. */
+export function unsendable(job: NotificationJob): string | null {
+  const parsed = notificationJobSchema.safeParse(job);
+  if (!parsed.success) return `the job is malformed: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`;
+  const bytes = new TextEncoder().encode(JSON.stringify(job)).byteLength;
+  return bytes > MAX_MESSAGE_BYTES - 1024 ? `the job is ${bytes} bytes, over a queue message's limit` : null;
+}

@@ -1,6 +1,7 @@
 // Small helpers for tests that drive the real Worker, its Durable Objects and D1.
 import { runDurableObjectAlarm } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
+import { vi } from 'vitest';
 import { incidentObjectName } from '../incident/commands';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -61,4 +62,19 @@ export async function setUpIntegration(handle = 'std', key = `key-${handle}-0123
 /** Runs the incident object's alarm now, so that its outbox reaches D1. */
 export async function drain(integrationId: string, eventId: string): Promise<void> {
   await runDurableObjectAlarm(env.INCIDENTS.getByName(incidentObjectName(integrationId, eventId)));
+}
+
+/**
+ * Makes D1 fail as a whole, for the Worker and every object in this isolate: every statement and
+ * batch throws until the returned function is called (calling it twice is harmless).
+ */
+export function failD1(): () => void {
+  const database = Object.getPrototypeOf(env.DB) as Record<string, unknown>;
+  const down = () => {
+    throw new Error('D1_ERROR: D1 is down (a test outage)');
+  };
+  const spies = (['prepare', 'batch', 'exec'] as const).map((method) =>
+    vi.spyOn(database as Record<typeof method, () => unknown>, method).mockImplementation(down),
+  );
+  return () => spies.forEach((spy) => spy.mockRestore());
 }

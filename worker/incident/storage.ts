@@ -1,0 +1,43 @@
+// The incident object's own SQLite schema, versioned like D1's: each migration runs once, in order,
+// and a new object creates its tables in the commit of its first change.
+//
+// incidents: each incident's state and escalation snapshot; `revision` > `synced_revision` is a copy
+//   D1 does not have yet. timeline and alerts: the incident's log and its latest alerts (`synced` = D1
+//   has it). pages: every page and how it ended (`sent` = the queue has it, `synced` = D1 has its
+//   outcome). timers: what is due when, on the object's one alarm.
+const migrations = [
+  `CREATE TABLE schema_version (version INTEGER NOT NULL);
+   INSERT INTO schema_version (version) VALUES (0);
+   CREATE TABLE incidents (
+     id TEXT PRIMARY KEY, ordinal INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+     state TEXT NOT NULL, escalation TEXT, revision INTEGER NOT NULL, synced_revision INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE timeline (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, incident_id TEXT NOT NULL, entry TEXT NOT NULL,
+     synced INTEGER NOT NULL DEFAULT 0);
+   CREATE INDEX timeline_unsynced ON timeline (seq) WHERE synced = 0;
+   CREATE TABLE alerts (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, incident_id TEXT NOT NULL, record TEXT NOT NULL,
+     synced INTEGER NOT NULL DEFAULT 0);
+   CREATE INDEX alerts_unsynced ON alerts (seq) WHERE synced = 0;
+   CREATE TABLE pages (
+     id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, job TEXT NOT NULL, status TEXT NOT NULL, detail TEXT,
+     processed_at TEXT, sent INTEGER NOT NULL DEFAULT 0, synced INTEGER NOT NULL DEFAULT 1);
+   CREATE TABLE timers (
+     id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, due INTEGER NOT NULL, kind TEXT NOT NULL, timer TEXT NOT NULL);
+   CREATE INDEX timers_due ON timers (due)`,
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+/** The version of the object's tables; 0 for a new object. */
+export function schemaVersion(sql: SqlStorage): number {
+  const exists = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").toArray();
+  if (exists.length === 0) return 0;
+  return sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version;
+}
+
+/** Brings the tables from `from` to the current version; call inside the transaction of a change. */
+export function migrate(sql: SqlStorage, from: number): void {
+  for (const migration of migrations.slice(from)) sql.exec(migration);
+  sql.exec('UPDATE schema_version SET version = ?', SCHEMA_VERSION);
+}

@@ -1,0 +1,41 @@
+// The incident's timeline: the one typed log of everything that happened to it, each entry with its
+// time, its actor and the fields of its type. Reports and the console read it; nothing else keeps a
+// history of an incident.
+import { z } from 'zod';
+import { actorSchema, urgencySchema } from '../vocabulary';
+
+const place = { step: z.number().int(), cycle: z.number().int(), run: z.number().int() };
+/** A page: the job (its idempotency key), who and by which contact method. */
+/** Who was reached through what: a responder label (user:kim, schedule:primary…) and its users. */
+const via = z.record(z.string(), z.array(z.string()));
+const page = { job: z.string(), user: z.string(), contact_method: z.string(), channel: z.string() };
+
+const entry = <T extends string, D extends z.ZodRawShape>(type: T, details: D) =>
+  z.object({ type: z.literal(type), at: z.string(), actor: actorSchema, details: z.object(details) });
+
+export const timelineEntrySchema = z.discriminatedUnion('type', [
+  entry('created', { summary: z.string(), urgency: urgencySchema }),
+  entry('alert_joined', { summary: z.string(), alert_count: z.number().int() }),
+  /** By a user, or by an integration's event (which names its event id and summary). */
+  entry('acknowledged', { event_id: z.string().optional(), summary: z.string().optional() }),
+  entry('resolved', { event_id: z.string().optional(), summary: z.string().optional(), reason: z.string().optional() }),
+  entry('comment', { text: z.string() }),
+  entry('reassigned', { to: z.string() }),
+  entry('not_paged', { reason: z.string() }),
+  entry('escalated', { ...place, users: z.array(z.string()), via, due: z.string() }),
+  entry('step_skipped', { ...place, reason: z.string() }),
+  entry('cannot_reach', { user: z.string(), reason: z.string() }),
+  entry('final_notification', { users: z.array(z.string()), via }),
+  entry('escalation_exhausted', {}),
+  entry('acknowledgement_timed_out', { minutes: z.number().nullable() }),
+  /** A page left for its contact method; one of the three outcomes below follows it. */
+  entry('page_queued', { ...page, due: z.string() }),
+  entry('notified', page),
+  entry('page_failed', { ...page, reason: z.string() }),
+  entry('page_cancelled', { ...page, reason: z.string() }),
+]);
+
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type TimelineType = TimelineEntry['type'];
+/** One entry type, by name. */
+export type EntryOf<T extends TimelineType> = Extract<TimelineEntry, { type: T }>;
