@@ -53,14 +53,48 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, what?: 
   return result.data;
 }
 
+/** The most nesting, and the most keys and array items, that one JSON body may hold. */
+export const MAX_JSON_DEPTH = 32;
+export const MAX_JSON_MEMBERS = 10_000;
+
 export function parseJsonText(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`, [
       { field: 'body', message: 'not valid JSON' },
     ]);
   }
+  const problem = jsonLimitProblem(value);
+  if (problem) throw new HttpError(400, 'invalid_request', `the body is too ${problem.what}`, [problem.error]);
+  return value;
+}
+
+/**
+ * Where a parsed body crosses the nesting or size limits, named by its top-level field: anything
+ * deeper or bigger would cost every later step (validation, storage, the incident object) dearly.
+ * Walked with a stack, not recursion, so that no body can overflow it.
+ */
+export function jsonLimitProblem(value: unknown): { what: string; error: FieldError } | null {
+  const stack: { value: unknown; depth: number; field: string }[] = [{ value, depth: 0, field: 'body' }];
+  let members = 0;
+  while (stack.length > 0) {
+    const { value: node, depth, field } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      return { what: 'deep', error: { field, message: `nested more than ${MAX_JSON_DEPTH} levels deep` } };
+    }
+    const children = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
+    members += children.length;
+    if (members > MAX_JSON_MEMBERS) {
+      return { what: 'large', error: { field, message: `more than ${MAX_JSON_MEMBERS} keys and array items` } };
+    }
+    for (const [key, child] of children) {
+      stack.push({ value: child, depth: depth + 1, field: depth === 0 && !Array.isArray(node) ? key : field });
+    }
+  }
+  return null;
 }
 
 export type LimitedBody = { tooLarge: false; text: string } | { tooLarge: true };

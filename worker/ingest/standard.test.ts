@@ -44,6 +44,30 @@ describe('standard integration: validation', () => {
     expect(body.error).toBe('invalid_json');
   });
 
+  it('answers 400 naming the field for a body nested deeper than 32 levels, and accepts 32', async () => {
+    const nested = (levels: number) => {
+      let text = '1';
+      for (let i = 0; i < levels; i++) text = `{"a":${text}}`;
+      return text;
+    };
+    // The body itself is the first level, custom_details the second.
+    expect((await postEvent(key, `{"summary":"deep","custom_details":${nested(31)}}`)).status).toBe(202);
+    const tooDeep = await postEvent(key, `{"summary":"deep","custom_details":${nested(32)}}`);
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.fields).toEqual([{ field: 'custom_details', message: expect.stringMatching(/32 levels/) }]);
+    const abyss = await postEvent(key, `{"summary":"deep","custom_details":${nested(10_000)}}`);
+    expect(abyss.status).toBe(400);
+    expect(abyss.body.fields[0].field).toBe('custom_details');
+  });
+
+  it('answers 400 naming the field for more than 10,000 keys and items in one body', async () => {
+    const items = (n: number) => JSON.stringify({ summary: 'many', custom_details: { list: Array(n).fill(0) } });
+    expect((await postEvent(key, items(9_990))).status).toBe(202);
+    const tooMany = await postEvent(key, items(10_000));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.fields).toEqual([{ field: 'custom_details', message: expect.stringMatching(/10000/) }]);
+  });
+
   it('answers 415 for a content type that is not JSON', async () => {
     const response = await send(`/integration/standard/v1/${key}`, {
       method: 'POST',

@@ -8,6 +8,7 @@ import { noticeMethods } from '../users/contact';
 import type { HandoffJob } from './job';
 
 const HOUR = 60 * 60_000;
+const RETRY_MS = 60_000;
 /** How far back a late alarm catches up; older notices are stale news. */
 const CATCH_UP = HOUR;
 /** How far ahead the next notice is looked for. */
@@ -26,6 +27,17 @@ export class HandoffObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
+    try {
+      await this.notify(now);
+    } catch (error) {
+      // D1 down and no configuration at hand, or the queue refusing: look again soon, rather than
+      // throw until the runtime's retries of this alarm run out and no notice is ever sent again.
+      console.error('handoff notices: will try again', error);
+      await this.ctx.storage.setAlarm(now + RETRY_MS);
+    }
+  }
+
+  private async notify(now: number): Promise<void> {
     const sql = this.ctx.storage.sql;
     const covered = sql
       .exec<{ value: number }>("SELECT value FROM state WHERE key = 'covered_until'")
