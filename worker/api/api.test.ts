@@ -130,6 +130,30 @@ describe('incident actions', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('shows every answered change in the next read of the incident, with no wait for D1', async () => {
+    for (let i = 0; i < 15; i++) {
+      const eventId = `ryw-${i}`;
+      const opened = (await postEvent(key, { summary: 'ryw', event_id: eventId })).body;
+      const ack = await postEvent(key, { summary: 'ack', event_id: eventId, status: 'ack' });
+      expect(ack.body.action).toBe('acknowledged');
+      const read = (await api('GET', `/incidents/${opened.incident_id}`)).body;
+      expect(read.status).toBe('acknowledged');
+      expect(read.timeline.map((t: { type: string }) => t.type)).toContain('acknowledged');
+      expect((await api('POST', `/incidents/${opened.incident_id}/resolve`)).status).toBe(200);
+      expect((await api('GET', `/incidents/${opened.incident_id}`)).body.status).toBe('resolved');
+    }
+  });
+
+  it('answers 404 for an id that looks like an incident id but names none', async () => {
+    const { incident_id: id } = (await postEvent(key, { summary: 'real', event_id: 'real-1' })).body;
+    const unborn = id.replace(/-\d+$/, '-99');
+    const forged = `${'0'.repeat(64)}-1`;
+    for (const other of [unborn, forged]) {
+      expect((await api('GET', `/incidents/${other}`)).status).toBe(404);
+      expect((await api('POST', `/incidents/${other}/acknowledge`)).status).toBe(404);
+    }
+  });
+
   it('answers 400 for an empty comment and 404 for an unknown incident', async () => {
     const { incident_id: id } = (await postEvent(key, { summary: 'c', event_id: 'c-1' })).body;
     await drain(integrationId, 'c-1');

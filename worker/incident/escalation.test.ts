@@ -305,6 +305,43 @@ describe('escalation driven by the incident object', () => {
     expect(types.filter((t) => t === 'created')).toHaveLength(1);
   });
 
+  it('a batch the queue refuses goes job by job, and one refused job holds back no other', async () => {
+    const { id, stub } = await setUp();
+    await at(stub, T0);
+    await at(stub, minutes(2));
+    await vi.waitFor(async () => expect(await notifiedOnTimeline(id)).toEqual(['kim:push', 'kim:sms']), {
+      timeout: 5000,
+    });
+    const queue = Object.getPrototypeOf(env.NOTIFICATIONS) as Record<
+      'send' | 'sendBatch',
+      (...args: unknown[]) => unknown
+    >;
+    const batches = vi.spyOn(queue, 'sendBatch').mockRejectedValue(new Error('batch refused'));
+    const realSend = queue.send!;
+    const singles = vi.spyOn(queue, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const job = args[0] as { user: string };
+      return job.user === 'lee' ? Promise.reject(new Error('this one refused')) : realSend.apply(this, args);
+    });
+    try {
+      await at(stub, minutes(5)); // kim, lee and park at once: one batch
+      await vi.waitFor(
+        async () => expect(await notifiedOnTimeline(id)).toEqual(['kim:push', 'kim:sms', 'kim:push', 'park:voice']),
+        { timeout: 5000 },
+      );
+      expect(batches).toHaveBeenCalled();
+    } finally {
+      batches.mockRestore();
+      singles.mockRestore();
+    }
+    await at(stub, minutes(5) + 30_000); // the retry
+    await vi.waitFor(
+      async () => expect((await notifiedOnTimeline(id)).filter((p) => p === 'lee:email')).toHaveLength(1),
+      {
+        timeout: 5000,
+      },
+    );
+  });
+
   it('a page already queued when the incident is acknowledged is recorded as cancelled', async () => {
     const { id } = await setUp();
     // The first page is due at once; acknowledge before the queue consumer handles it.
