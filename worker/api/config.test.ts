@@ -138,6 +138,40 @@ describe('configuration as code', () => {
     expect((await api('GET', '/config')).body).toEqual(before.body);
   });
 
+  it('rejects a loop with no delay, a step repeating at once, an hourless rotation and too many contact methods, naming each', async () => {
+    const instant = { responders: [{ user: 'kim' }], delay_minutes: 0 };
+    const { status, body } = await api('PUT', '/config', {
+      users: [
+        {
+          id: 'kim',
+          name: 'Kim',
+          contact_methods: Array.from({ length: 21 }, (_, i) => ({ id: `m${i}`, type: 'push' })),
+        },
+      ],
+      schedules: [
+        {
+          id: 's',
+          name: 'S',
+          time_zone: 'UTC',
+          layers: [
+            { name: 'L', start: '2026-01-01T00:00', rotation: { type: 'custom', hours: 0.5 }, members: ['kim'] },
+          ],
+        },
+      ],
+      escalation_policies: [
+        { id: 'loop', name: 'Loop', repeat: 5, steps: [instant] },
+        { id: 'burst', name: 'Burst', steps: [{ ...instant, repeat: 3 }] },
+      ],
+    });
+    expect(status).toBe(400);
+    expect(body.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'escalation_policies[0].repeat',
+      'escalation_policies[1].steps[0].repeat',
+      'schedules[0].layers[0].rotation.hours',
+      'users[0].contact_methods',
+    ]);
+  });
+
   it('rejects a document that is not YAML', async () => {
     const { status, body } = await api('PUT', '/config', 'services: [unclosed');
     expect(status).toBe(400);
