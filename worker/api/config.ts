@@ -6,6 +6,8 @@ import { configDocumentSchema, type ConfigDocument } from '../config/document';
 import { loadConfig } from '../config/store';
 import { HttpError, readLimitedBody, validate } from '../http';
 import { allow, type ApiEnv } from './auth';
+import { ownerOnlyUserChanges } from '../permissions';
+import type { FieldError } from '../vocabulary';
 
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 
@@ -32,6 +34,12 @@ export async function applyOrReject(env: Env, doc: ConfigDocument, now: Date) {
   return { changed: result.changed, changes: result.changes };
 }
 
+/** 403 naming what only an owner may do. */
+export function forbidOwnerOnly(problems: FieldError[]): void {
+  if (problems.length === 0) return;
+  throw new HttpError(403, 'forbidden', problems.map((p) => p.message).join('; '), problems);
+}
+
 export const configRoutes = new Hono<ApiEnv>()
   .get('/config', allow('configure'), async (c) => {
     const { config } = await loadConfig(c.env.DB);
@@ -44,5 +52,7 @@ export const configRoutes = new Hono<ApiEnv>()
     if (body.tooLarge)
       throw new HttpError(413, 'payload_too_large', `the configuration is over ${MAX_CONFIG_BYTES} bytes`);
     const doc = parseConfigText(body.text, c.req.header('content-type'));
+    const { config } = await loadConfig(c.env.DB);
+    forbidOwnerOnly(ownerOnlyUserChanges(c.get('principal'), config.users, doc.users));
     return c.json(await applyOrReject(c.env, doc, new Date()));
   });

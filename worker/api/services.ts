@@ -19,6 +19,7 @@ import {
   type Configuration,
 } from '../config/document';
 import { loadConfig, type StoredConfig } from '../config/store';
+import { administersTeam, mayAddOverride } from '../permissions';
 
 export const serviceCreateSchema = serviceConfigSchema.meta({ id: 'ServiceCreate' });
 export const serviceUpdateSchema = serviceConfigSchema.omit({ id: true }).partial().meta({ id: 'ServiceUpdate' });
@@ -45,17 +46,14 @@ function teamOf(config: Configuration, kind: Editable, item: ConfigItem<Editable
   return (item as { team?: string }).team;
 }
 
-/** Owners and admins change anything; a team admin changes what the team owns, before and after. */
+/** Owners and admins change anything; a team admin (a responder at least) changes what the team owns, before and after. */
 function authorize(
   principal: Principal,
   config: Configuration,
   kind: Editable,
   ...items: (ConfigItem<Editable> | null)[]
 ) {
-  if (principal.role === 'owner' || principal.role === 'admin') return;
-  const administers = (team: string | undefined) =>
-    team !== undefined && (config.teams.find((t) => t.id === team)?.admins.includes(principal.handle) ?? false);
-  if (items.every((item) => item === null || administers(teamOf(config, kind, item)))) return;
+  if (items.every((item) => item === null || administersTeam(principal, config, teamOf(config, kind, item)))) return;
   throw new HttpError(
     403,
     'forbidden',
@@ -221,14 +219,14 @@ export const serviceRoutes = new Hono<ApiEnv>()
     return c.body(null, 204);
   })
   // An override (a vacation, a swap): one request replaces a user across every shift in its range.
-  // Who may manage the schedule may add one, and so may a responder for an override of their own.
+  // Who may manage the schedule may add any; a responder on it, a swap with a teammate (permissions.ts).
   .post('/schedules/:id/overrides', allow('read'), async (c) => {
     const override = await readJson(c.req.raw, overrideSchema);
     const stored = await loadConfig(c.env.DB);
     const schedule = currentOne(stored, 'schedules', c.req.param('id'));
     const principal = c.get('principal');
-    const own = principal.role !== 'observer' && [override.user, override.replaces].includes(principal.handle);
-    if (!own) authorize(principal, stored.config, 'schedules', schedule);
+    const verdict = mayAddOverride(principal, stored.config, schedule, override);
+    if (!verdict.ok) throw new HttpError(403, 'forbidden', verdict.message);
     const changed = { ...schedule, overrides: [...schedule.overrides, override] };
     await changeOne(c.env, principal, 'schedules', schedule.id, changed, stored, true);
     return c.json(currentOne(await loadConfig(c.env.DB), 'schedules', schedule.id), 201);

@@ -182,6 +182,16 @@ function toInstant(dateTime: string, zone: string): number {
   return Temporal.Instant.from(dateTime).epochMilliseconds;
 }
 
+/** The stretch an override covers, in the schedule's zone. */
+export function overrideInterval(override: Override, zone: string): Interval {
+  return { start: new Date(toInstant(override.start, zone)), end: new Date(toInstant(override.end, zone)) };
+}
+
+/** Everyone who takes turns in one of the schedule's layers. */
+export function layerMembers(schedule: Schedule): Set<string> {
+  return new Set(schedule.layers.flatMap((layer) => layer.members));
+}
+
 /** When a layer's handoffs happen: handoff k starts shift k. */
 interface Handoffs {
   start: number;
