@@ -202,3 +202,73 @@ describe('services and integrations, one at a time', () => {
     expect((await api('PATCH', '/services/two', { name: 'Zwei' })).body.name).toBe('Zwei');
   });
 });
+
+describe('concurrent configuration writes', () => {
+  async function tagOf(path: string): Promise<string> {
+    const response = await send(`/api/v1${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(response.status).toBe(200);
+    const tag = response.headers.get('etag');
+    expect(tag).toMatch(/^"[0-9a-f]{64}"$/);
+    return tag!;
+  }
+  const withIfMatch = (method: string, path: string, ifMatch: string, body?: unknown) =>
+    send(`/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'if-match': ifMatch },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('answers 412 for a PUT /config whose If-Match is not the configuration now, and applies a current one', async () => {
+    await api('PUT', '/config', yamlDocument);
+    const tag = await tagOf('/config');
+    expect(await tagOf('/config')).toBe(tag);
+    await api('PATCH', '/services/web', { name: 'Changed meanwhile' });
+    const stale = await withIfMatch('PUT', '/config', tag, { services: [{ id: 'web', name: 'Mine' }] });
+    expect(stale.status).toBe(412);
+    expect(await stale.json()).toMatchObject({ status: 'error', error: 'precondition_failed' });
+    expect((await api('GET', '/services/web')).body.name).toBe('Changed meanwhile');
+    const current = await withIfMatch('PUT', '/config', await tagOf('/config'), {
+      services: [{ id: 'web', name: 'Mine' }],
+    });
+    expect(current.status).toBe(200);
+    expect((await api('PUT', '/config', { services: [{ id: 'web', name: 'No If-Match' }] })).status).toBe(200);
+  });
+
+  it('tags each object, and answers 412 for a write of it with a stale If-Match', async () => {
+    await api('PUT', '/config', yamlDocument);
+    const schedule = {
+      name: 'S',
+      time_zone: 'UTC',
+      layers: [{ name: 'L', start: '2026-01-01T00:00', rotation: { type: 'daily' }, members: ['kim'] }],
+    };
+    await api('PUT', '/config', { users: [{ id: 'kim', name: 'Kim', email: 'kim@example.com' }] });
+    expect((await api('PUT', '/schedules/s', schedule)).status).toBe(200);
+    const policy = { name: 'P', steps: [{ responders: [{ user: 'kim' }], delay_minutes: 5 }] };
+    expect((await api('PUT', '/escalation-policies/p', policy)).status).toBe(200);
+    for (const [path, method, change] of [
+      ['/services/web', 'PATCH', { name: 'Web 2' }],
+      ['/integrations/std', 'PATCH', { name: 'Std 2' }],
+      ['/schedules/s', 'PUT', { ...schedule, name: 'S 2' }],
+      ['/escalation-policies/p', 'PUT', { ...policy, name: 'P 2' }],
+    ] as const) {
+      const tag = await tagOf(path);
+      const fresh = await withIfMatch(method, path, tag, change);
+      expect(fresh.status, path).toBe(200);
+      const stale = await withIfMatch(method, path, tag, { ...change, name: 'stale' });
+      expect(stale.status, path).toBe(412);
+      expect(((await stale.json()) as { error: string }).error).toBe('precondition_failed');
+      expect((await withIfMatch('DELETE', path, tag)).status, path).toBe(412);
+    }
+    expect((await api('GET', '/escalation-policies/p')).body).toMatchObject({ id: 'p', name: 'P 2' });
+    expect((await api('GET', '/schedules/s')).body).toMatchObject({ handle: 's', name: 'S 2' });
+  });
+
+  it('keeps every one of several object writes made at the same time', async () => {
+    const names = ['a', 'b', 'c', 'd'];
+    await api('PUT', '/config', { services: names.map((id) => ({ id, name: id })), integrations: [] });
+    const results = await Promise.all(names.map((id) => api('PATCH', `/services/${id}`, { name: `${id} changed` })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const { body } = await api('GET', '/config');
+    expect(body.services.map((s: { name: string }) => s.name).sort()).toEqual(names.map((id) => `${id} changed`));
+  });
+});

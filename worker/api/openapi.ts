@@ -116,6 +116,12 @@ const operations: Operation[] = [
     success: 200,
   },
   {
+    method: 'get',
+    path: '/api/v1/schedules/{id}',
+    summary: 'A schedule, by id or handle (with an ETag for If-Match)',
+    success: 200,
+  },
+  {
     method: 'put',
     path: '/api/v1/schedules/{id}',
     summary: 'Create or replace one schedule',
@@ -134,6 +140,12 @@ const operations: Operation[] = [
     method: 'get',
     path: '/api/v1/escalation-policies',
     summary: 'List policies, flagging schedules with gaps in the next four weeks',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/escalation-policies/{id}',
+    summary: 'An escalation policy, by handle (with an ETag for If-Match)',
     success: 200,
   },
   {
@@ -161,13 +173,13 @@ const operations: Operation[] = [
   {
     method: 'get',
     path: '/api/v1/config',
-    summary: 'Export the configuration (JSON, or YAML with ?format=yaml)',
+    summary: 'Export the configuration (JSON, or YAML with ?format=yaml), with an ETag for If-Match',
     success: 200,
   },
   {
     method: 'put',
     path: '/api/v1/config',
-    summary: 'Apply a configuration document (YAML or JSON)',
+    summary: 'Apply a configuration document (YAML or JSON); 412 when If-Match is not the current ETag',
     body: configDocumentSchema,
     success: 200,
   },

@@ -29,7 +29,9 @@ function canonical(value: unknown): unknown {
   }
   return value;
 }
-const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/** The JSON of a value with sorted keys and no undefined fields: equal objects, equal text. */
+export const canonicalJson = (value: unknown) => JSON.stringify(canonical(value));
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 function diff<T extends { id: string }>(current: T[], desired: T[] | undefined, keep?: (desired: T, current: T) => T) {
   const changes: KindChanges<T> = { created: [], updated: [], deleted: [] };

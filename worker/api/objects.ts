@@ -1,0 +1,86 @@
+// One configured object at a time, for every kind of the configuration document: find it by
+// handle or internal id, tag it, and change it through the configuration plan (so that both doors
+// agree), from one read of the configuration that the write re-checks.
+import type { Context } from 'hono';
+import type { ConfigDocument, ConfigItem, Configuration, Kind } from '../config/document';
+import { etagOf } from '../config/etag';
+import type { StoredConfig } from '../config/store';
+import { HttpError } from '../http';
+import type { ApiEnv, Principal } from './auth';
+import { applyOrReject, requireMatch } from './config';
+
+export const noun: Record<Kind, string> = {
+  users: 'user',
+  teams: 'team',
+  services: 'service',
+  integrations: 'integration',
+  schedules: 'schedule',
+  escalation_policies: 'escalation policy',
+};
+
+/** The object named by handle or internal id, if there is one. */
+export function findOne<K extends Kind>(stored: StoredConfig, kind: K, idOrHandle: string): ConfigItem<K> | undefined {
+  const items = stored.config[kind] as ConfigItem<K>[];
+  return (
+    items.find((i) => i.id === idOrHandle) ?? items.find((i) => stored.ids[kind].get(i.id) === idOrHandle) ?? undefined
+  );
+}
+
+/** The object named by handle or internal id, or 404. */
+export function currentOne<K extends Kind>(stored: StoredConfig, kind: K, idOrHandle: string): ConfigItem<K> {
+  const item = findOne(stored, kind, idOrHandle);
+  if (!item) throw new HttpError(404, 'not_found', `no ${noun[kind]} is named ${idOrHandle}`);
+  return item;
+}
+
+export function taken(kind: Kind, handle: string): HttpError {
+  return new HttpError(409, 'conflict', `a ${noun[kind]} is already named ${handle}`, [
+    { field: 'id', message: 'taken' },
+  ]);
+}
+
+/** Sets the ETag of one object on the answer. */
+export async function tagged<K extends Kind>(c: Context<ApiEnv>, item: ConfigItem<K>): Promise<void> {
+  c.header('ETag', await etagOf(item));
+}
+
+/** Throws unless the principal may turn `before` into `after` (null: absent) in this configuration. */
+export type Authorize<K extends Kind> = (
+  principal: Principal,
+  config: Configuration,
+  before: ConfigItem<K> | null,
+  after: ConfigItem<K> | null,
+) => void;
+
+export interface OneChange<K extends Kind> {
+  kind: K;
+  /** The object changed, by handle or internal id (404 when absent); null to create one. */
+  target: string | null;
+  /** What the object becomes (null: it is deleted), from what it is in this read. */
+  edit: (before: ConfigItem<K> | null, stored: StoredConfig) => ConfigItem<K> | null;
+  authorize: Authorize<K>;
+}
+
+/**
+ * Applies a change of one object: 404 for an unknown target, 412 when If-Match does not name the
+ * object as read, 409 for a taken handle, the authorizer's 403, and the plan's 400. Answers the
+ * object as it was written (null when deleted).
+ */
+export async function changeOne<K extends Kind>(
+  c: Context<ApiEnv>,
+  change: OneChange<K>,
+): Promise<ConfigItem<K> | null> {
+  const { kind, target } = change;
+  let written: ConfigItem<K> | null = null;
+  await applyOrReject(c.env, async (stored): Promise<ConfigDocument> => {
+    const before = target === null ? null : currentOne(stored, kind, target);
+    requireMatch(c.req.header('if-match'), before === null ? null : await etagOf(before));
+    const after = change.edit(before, stored);
+    if (after !== null && after.id !== before?.id && findOne(stored, kind, after.id)) throw taken(kind, after.id);
+    change.authorize(c.get('principal'), stored.config, before, after);
+    const others = (stored.config[kind] as ConfigItem<K>[]).filter((item) => item.id !== before?.id);
+    written = after;
+    return { [kind]: after === null ? others : [...others, after] };
+  });
+  return written;
+}
