@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, api, postEvent, send } from '../test/helpers';
+import { ADMIN_TOKEN, api, drain, postEvent, send, setUpIntegration } from '../test/helpers';
 
 const yamlDocument = `
 services:
@@ -270,5 +270,82 @@ describe('concurrent configuration writes', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     const { body } = await api('GET', '/config');
     expect(body.services.map((s: { name: string }) => s.name).sort()).toEqual(names.map((id) => `${id} changed`));
+  });
+});
+
+describe('renaming', () => {
+  it('keeps an integration’s internal id, so that its key still reaches the open incident', async () => {
+    const { key, integrationId } = await setUpIntegration('before-rename');
+    const first = await postEvent(key, { summary: 'disk full', event_id: 'rename-1' });
+    expect(first.status).toBe(202);
+    await drain(integrationId, 'rename-1');
+    const renamed = await api('PATCH', '/integrations/before-rename', { id: 'after-rename' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body).toMatchObject({ id: integrationId, handle: 'after-rename', key });
+    expect((await api('GET', '/integrations/before-rename')).status).toBe(404);
+    const again = await postEvent(key, { summary: 'disk full', event_id: 'rename-1' });
+    expect(again.body).toMatchObject({ action: 'deduplicated', incident_id: first.body.incident_id });
+  });
+
+  it('treats an integration that keeps its key under a new id in a document as a rename', async () => {
+    const { key, integrationId } = await setUpIntegration('doc-old');
+    const { body } = await api('GET', '/config');
+    const doc = {
+      integrations: body.integrations.map((i: { id: string }) => (i.id === 'doc-old' ? { ...i, id: 'doc-new' } : i)),
+    };
+    const applied = await api('PUT', '/config', doc);
+    expect(applied.status).toBe(200);
+    expect(applied.body.changes.integrations).toEqual({ created: [], updated: ['doc-new'], deleted: [] });
+    expect((await api('GET', '/integrations/doc-new')).body).toMatchObject({ id: integrationId, key });
+  });
+
+  it('renames a service, a schedule and a policy, keeping their ids, with references following', async () => {
+    await api('PUT', '/config', {
+      users: [{ id: 'kim', name: 'Kim', email: 'kim@example.com' }],
+      teams: [{ id: 'noc', name: 'NOC', members: ['kim'], admins: ['kim'] }],
+      schedules: [
+        {
+          id: 'day',
+          name: 'Day',
+          team: 'noc',
+          time_zone: 'UTC',
+          layers: [{ name: 'L', start: '2026-01-01T00:00', rotation: { type: 'daily' }, members: ['kim'] }],
+        },
+      ],
+      escalation_policies: [
+        { id: 'pol', name: 'Pol', team: 'noc', steps: [{ responders: [{ schedule: 'day' }], delay_minutes: 5 }] },
+      ],
+      services: [{ id: 'svc', name: 'Svc', team: 'noc', routing: { escalation_policy: 'pol' } }],
+      integrations: [{ id: 'svc-std', name: 'Std', type: 'standard', service: 'svc' }],
+    });
+    const kimToken = (await api('POST', '/tokens', { user: 'kim' })).body.token;
+    const before = (await api('GET', '/services/svc')).body.id;
+    const service = await api('PATCH', '/services/svc', { id: 'svc2' });
+    expect(service.status, JSON.stringify(service.body)).toBe(200);
+    expect(service.body).toMatchObject({ id: before, handle: 'svc2' });
+    expect((await api('GET', '/integrations/svc-std')).body.service).toBe('svc2');
+    expect((await api('PATCH', '/escalation-policies/pol', { id: 'pol2' })).status).toBe(200);
+    expect((await api('PATCH', '/schedules/day', { id: 'day2', name: 'Day 2' })).status).toBe(200);
+    const scheduleId = (await api('GET', '/schedules/day2')).body.id;
+    const { body: config } = await api('GET', '/config');
+    expect(config.services.find((s: { id: string }) => s.id === 'svc2').routing, JSON.stringify(config)).toEqual({
+      escalation_policy: 'pol2',
+    });
+    expect(config.escalation_policies[0].steps[0].responders).toEqual([{ schedule: 'day2' }]);
+    expect((await api('GET', '/schedules/day2')).body.id).toBe(scheduleId);
+    expect((await api('PATCH', '/services/svc2', { name: 'By a team admin' }, kimToken)).status).toBe(200);
+  });
+
+  it('answers 409 for a rename to a taken handle', async () => {
+    await api('PUT', '/config', {
+      services: [
+        { id: 'x', name: 'X' },
+        { id: 'y', name: 'Y' },
+      ],
+      integrations: [],
+    });
+    const taken = await api('PATCH', '/services/x', { id: 'y' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.fields).toEqual([{ field: 'id', message: 'taken' }]);
   });
 });

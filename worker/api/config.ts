@@ -5,6 +5,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { applyConfig } from '../config/apply';
 import { configDocumentSchema, type ConfigDocument } from '../config/document';
 import { etagOf, ifMatchHolds } from '../config/etag';
+import type { Renames } from '../config/plan';
 import { loadConfig, type StoredConfig } from '../config/store';
 import { HttpError, readLimitedBody, validate } from '../http';
 import { allow, type ApiEnv } from './auth';
@@ -41,8 +42,8 @@ export function forbidOwnerOnly(problems: FieldError[]): void {
   throw new HttpError(403, 'forbidden', problems.map((p) => p.message).join('; '), problems);
 }
 
-/** What a change writes: a document, made from one read of the configuration. */
-export type Change = (stored: StoredConfig) => ConfigDocument | Promise<ConfigDocument>;
+/** What a change writes: a document (and what it renames), made from one read of the configuration. */
+export type Change = (stored: StoredConfig) => Promise<{ doc: ConfigDocument; renames?: Renames }>;
 
 /**
  * Makes a change from a read and applies it only if the configuration is still that read, making
@@ -52,8 +53,8 @@ export type Change = (stored: StoredConfig) => ConfigDocument | Promise<ConfigDo
 export async function applyOrReject(env: Env, change: Change, now = new Date()) {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const stored = await loadConfig(env.DB);
-    const doc = await change(stored);
-    const result = await applyConfig(env, doc, now, { basedOn: stored });
+    const { doc, renames } = await change(stored);
+    const result = await applyConfig(env, doc, now, { basedOn: stored, renames });
     if (result.ok) return { changed: result.changed, changes: result.changes };
     if ('errors' in result) {
       const fields = result.errors.map((e) => e.field).join(', ');
@@ -80,7 +81,7 @@ export const configRoutes = new Hono<ApiEnv>()
     const result = await applyOrReject(c.env, async (stored) => {
       if (ifMatch !== undefined) requireMatch(ifMatch, await etagOf(stored.config));
       forbidOwnerOnly(ownerOnlyUserChanges(c.get('principal'), stored.config.users, doc.users));
-      return doc;
+      return { doc };
     });
     return c.json(result);
   });

@@ -2,12 +2,28 @@
 // handle or internal id, tag it, and change it through the configuration plan (so that both doors
 // agree), from one read of the configuration that the write re-checks.
 import type { Context } from 'hono';
-import type { ConfigDocument, ConfigItem, Configuration, Kind } from '../config/document';
+import { z } from 'zod';
+import type { ConfigItem, Configuration, Kind } from '../config/document';
+import { renameEverywhere } from '../config/plan';
 import { etagOf } from '../config/etag';
 import type { StoredConfig } from '../config/store';
 import { HttpError } from '../http';
 import type { ApiEnv, Principal } from './auth';
 import { applyOrReject, requireMatch } from './config';
+
+/**
+ * The schema of a partial change of an object: every field optional, and a field left out stays
+ * as it is (its default is not filled in, as `.partial()` of a field with a default would).
+ */
+export function patchSchema<T extends z.ZodObject>(schema: T): z.ZodType<Partial<z.output<T>>> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional(),
+    ]),
+  );
+  return z.object(shape).strict() as unknown as z.ZodType<Partial<z.output<T>>>;
+}
 
 export const noun: Record<Kind, string> = {
   users: 'user',
@@ -72,15 +88,19 @@ export async function changeOne<K extends Kind>(
 ): Promise<ConfigItem<K> | null> {
   const { kind, target } = change;
   let written: ConfigItem<K> | null = null;
-  await applyOrReject(c.env, async (stored): Promise<ConfigDocument> => {
+  await applyOrReject(c.env, async (stored) => {
     const before = target === null ? null : currentOne(stored, kind, target);
     requireMatch(c.req.header('if-match'), before === null ? null : await etagOf(before));
     const after = change.edit(before, stored);
     if (after !== null && after.id !== before?.id && findOne(stored, kind, after.id)) throw taken(kind, after.id);
     change.authorize(c.get('principal'), stored.config, before, after);
-    const others = (stored.config[kind] as ConfigItem<K>[]).filter((item) => item.id !== before?.id);
     written = after;
-    return { [kind]: after === null ? others : [...others, after] };
+    const others = (stored.config[kind] as ConfigItem<K>[]).filter((item) => item.id !== before?.id);
+    const section = after === null ? others : [...others, after];
+    if (before === null || after === null || before.id === after.id) return { doc: { [kind]: section } };
+    // A rename keeps the row, and every reference to the old handle follows it.
+    const renamed = renameEverywhere({ ...stored.config, [kind]: section }, kind, before.id, after.id);
+    return { doc: renamed, renames: { [kind]: new Map([[before.id, after.id]]) } };
   });
   return written;
 }

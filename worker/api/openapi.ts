@@ -5,7 +5,13 @@ import { escalationPolicySchema } from '../escalation/policy';
 import { overrideSchema } from '../schedule/schedule';
 import { configDocumentSchema, scheduleConfigSchema } from '../config/document';
 import { commentSchema, incidentListQuerySchema } from './incidents';
-import { integrationCreateSchema, integrationUpdateSchema, serviceCreateSchema, serviceUpdateSchema } from './services';
+import {
+  integrationCreateSchema,
+  integrationUpdateSchema,
+  objectPatchSchema,
+  serviceCreateSchema,
+  serviceUpdateSchema,
+} from './services';
 import { reassignSchema, simulateSchema } from './oncall';
 import { instantQuerySchema, rangeQuerySchema } from './schedules';
 import { tokenCreateSchema } from './tokens';
@@ -47,7 +53,7 @@ const operations: Operation[] = [
   {
     method: 'patch',
     path: '/api/v1/services/{id}',
-    summary: 'Change a service',
+    summary: 'Change a service (a new id renames it, keeping its internal id; references follow)',
     body: serviceUpdateSchema,
     success: 200,
   },
@@ -64,7 +70,7 @@ const operations: Operation[] = [
   {
     method: 'patch',
     path: '/api/v1/integrations/{id}',
-    summary: 'Change an integration',
+    summary: 'Change an integration (a new id renames it, keeping its internal id and key)',
     body: integrationUpdateSchema,
     success: 200,
   },
@@ -122,6 +128,13 @@ const operations: Operation[] = [
     success: 200,
   },
   {
+    method: 'patch',
+    path: '/api/v1/schedules/{id}',
+    summary: 'Change some fields of a schedule (a new id renames it; references follow)',
+    body: objectPatchSchema,
+    success: 200,
+  },
+  {
     method: 'put',
     path: '/api/v1/schedules/{id}',
     summary: 'Create or replace one schedule',
@@ -146,6 +159,13 @@ const operations: Operation[] = [
     method: 'get',
     path: '/api/v1/escalation-policies/{id}',
     summary: 'An escalation policy, by handle (with an ETag for If-Match)',
+    success: 200,
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/escalation-policies/{id}',
+    summary: 'Change some fields of an escalation policy (a new id renames it; references follow)',
+    body: objectPatchSchema,
     success: 200,
   },
   {

@@ -19,16 +19,21 @@ import {
 } from '../config/document';
 import { loadConfig } from '../config/store';
 import { administersTeam, configures, mayAddOverride } from '../permissions';
-import { changeOne, currentOne, noun, tagged, type Authorize } from './objects';
+import { changeOne, currentOne, noun, patchSchema, tagged, type Authorize } from './objects';
 import { policiesWithGaps, scheduleRowJson } from './schedules';
 
 export const serviceCreateSchema = serviceConfigSchema.meta({ id: 'ServiceCreate' });
-export const serviceUpdateSchema = serviceConfigSchema.omit({ id: true }).partial().meta({ id: 'ServiceUpdate' });
+/** A partial change; a new `id` renames, keeping the internal id, and references follow. */
+export const serviceUpdateSchema = patchSchema(serviceConfigSchema).meta({ id: 'ServiceUpdate' });
 export const integrationCreateSchema = integrationConfigSchema.meta({ id: 'IntegrationCreate' });
-export const integrationUpdateSchema = integrationConfigSchema
-  .omit({ id: true, type: true })
-  .partial()
-  .meta({ id: 'IntegrationUpdate' });
+export const integrationUpdateSchema = patchSchema(integrationConfigSchema.omit({ type: true })).meta({
+  id: 'IntegrationUpdate',
+});
+/** Fields to change in a schedule or policy, checked whole after merging; a new `id` renames. */
+export const objectPatchSchema = z.record(z.string(), z.unknown()).meta({
+  id: 'ObjectPatch',
+  description: 'fields to replace; the result must be a valid object, and a new id renames it',
+});
 
 type Editable = 'services' | 'integrations' | 'schedules' | 'escalation_policies';
 
@@ -114,6 +119,16 @@ function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(
     .get(`/${path}/:id`, allow('read'), async (c) => {
       const item = await answerOne(c, kind, c.req.param('id'));
       return c.json(await present(c, item));
+    })
+    .patch(`/${path}/:id`, allow('read'), async (c) => {
+      const body = await readJson(c.req.raw, objectPatchSchema);
+      const item = await changeOne(c, {
+        kind,
+        target: c.req.param('id'),
+        edit: (before) => validate(schema, { ...before, ...body }),
+        authorize: byTeam(kind),
+      });
+      return c.json(await present(c, await answerOne(c, kind, item!.id)));
     })
     .put(`/${path}/:id`, allow('read'), async (c) => {
       const body = await readJson(c.req.raw, z.record(z.string(), z.unknown()));

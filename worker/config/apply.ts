@@ -3,7 +3,7 @@ import type { FieldError } from '../vocabulary';
 import { rescheduleHandoffs } from '../notify/handoff-object';
 import type { ConfigDocument } from './document';
 import { forgetLiveConfig } from './live';
-import { inconsistencies, isEmpty, planConfig, summarize, type ChangeSummary } from './plan';
+import { inconsistencies, isEmpty, planConfig, summarize, type ChangeSummary, type Renames } from './plan';
 import { applyPlan, loadConfig, type StoredConfig } from './store';
 
 export type ApplyResult =
@@ -15,6 +15,8 @@ export type ApplyResult =
 export interface ApplyOptions {
   /** The read the document was made from: the write goes through only if nothing changed since. */
   basedOn?: StoredConfig;
+  /** Objects to rename (keeping their internal ids) rather than delete and create. */
+  renames?: Renames;
 }
 
 /**
@@ -27,19 +29,25 @@ export async function applyConfig(
   now: Date,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  if (options.basedOn) return applyOnce(env, doc, now, options.basedOn);
+  if (options.basedOn) return applyOnce(env, doc, now, options.basedOn, options.renames);
   for (let attempt = 1; ; attempt++) {
-    const result = await applyOnce(env, doc, now, await loadConfig(env.DB));
+    const result = await applyOnce(env, doc, now, await loadConfig(env.DB), options.renames);
     if (result.ok || !('stale' in result) || attempt === MAX_ATTEMPTS) return result;
   }
 }
 
 const MAX_ATTEMPTS = 3;
 
-async function applyOnce(env: Env, doc: ConfigDocument, now: Date, stored: StoredConfig): Promise<ApplyResult> {
+async function applyOnce(
+  env: Env,
+  doc: ConfigDocument,
+  now: Date,
+  stored: StoredConfig,
+  renames: Renames = {},
+): Promise<ApplyResult> {
   const errors = inconsistencies(stored.config, doc);
   if (errors.length > 0) return { ok: false, errors };
-  const plan = planConfig(stored.config, doc);
+  const plan = planConfig(stored.config, doc, renames);
   if (!isEmpty(plan)) {
     if ((await applyPlan(env.DB, plan, stored, now)) === null) return { ok: false, stale: true };
     forgetLiveConfig();

@@ -97,6 +97,15 @@ export async function applyPlan(
   const db: Db = drizzle(d1);
   const at = now.toISOString();
   const next = Object.fromEntries(kinds.map((kind) => [kind, new Map(ids[kind])])) as IdIndex;
+  // A renamed object keeps its row: its new handle names its old id.
+  for (const kind of kinds) {
+    for (const { from, to } of plan[kind].renamed) {
+      const id = ids[kind].get(from);
+      if (id === undefined) throw new Error(`no ${kind} ${from}`);
+      next[kind].delete(from);
+      next[kind].set(to, id);
+    }
+  }
   for (const kind of kinds) {
     for (const created of plan[kind].created) next[kind].set(created.id, crypto.randomUUID());
   }
@@ -129,6 +138,17 @@ export async function applyPlan(
           .where(eq(table.id, idOf(kind, handle))),
       );
     }
+    // Renamed rows first let go of their handles (a handle is unique among live rows, checked at
+    // every statement), so that renames may swap handles or a new object take an old one.
+    for (const { to } of plan[kind].renamed) {
+      const id = idOf(kind, to);
+      statements.push(
+        db
+          .update(table)
+          .set({ handle: `renaming:${id}` })
+          .where(eq(table.id, id)),
+      );
+    }
     for (const item of plan[kind].created as ConfigItem<Kind>[]) {
       const row =
         kind === 'integrations'
@@ -154,6 +174,7 @@ export async function applyPlan(
         db
           .update(table)
           .set({
+            handle,
             name: item.name,
             definition,
             updatedAt: at,
