@@ -60,6 +60,15 @@ export async function tagged<K extends Kind>(c: Context<ApiEnv>, item: ConfigIte
   c.header('ETag', await etagOf(item));
 }
 
+/** A 400 about the object itself names its fields as the request does: `members[0]`, not `teams[3].members[0]`. */
+function relativeTo(error: unknown, prefix: string): unknown {
+  if (!(error instanceof HttpError) || error.status !== 400 || !error.fields) return error;
+  const fields = error.fields.map((f) =>
+    f.field.startsWith(prefix) ? { ...f, field: f.field.slice(prefix.length) } : f,
+  );
+  return new HttpError(400, error.code, `invalid configuration: ${fields.map((f) => f.field).join(', ')}`, fields);
+}
+
 /** Throws unless the principal may turn `before` into `after` (null: absent) in this configuration. */
 export type Authorize<K extends Kind> = (
   principal: Principal,
@@ -88,6 +97,7 @@ export async function changeOne<K extends Kind>(
 ): Promise<ConfigItem<K> | null> {
   const { kind, target } = change;
   let written: ConfigItem<K> | null = null;
+  let at: string | null = null;
   await applyOrReject(c.env, async (stored) => {
     const before = target === null ? null : currentOne(stored, kind, target);
     requireMatch(c.req.header('if-match'), before === null ? null : await etagOf(before));
@@ -97,10 +107,13 @@ export async function changeOne<K extends Kind>(
     written = after;
     const others = (stored.config[kind] as ConfigItem<K>[]).filter((item) => item.id !== before?.id);
     const section = after === null ? others : [...others, after];
+    at = after === null ? null : `${kind}[${others.length}].`;
     if (before === null || after === null || before.id === after.id) return { doc: { [kind]: section } };
     // A rename keeps the row, and every reference to the old handle follows it.
     const renamed = renameEverywhere({ ...stored.config, [kind]: section }, kind, before.id, after.id);
     return { doc: renamed, renames: { [kind]: new Map([[before.id, after.id]]) } };
+  }).catch((error: unknown) => {
+    throw at === null ? error : relativeTo(error, at);
   });
   return written;
 }

@@ -1,4 +1,4 @@
-// The on-call side of the API: users and teams, pages sent (the notification log), reassignment,
+// The on-call side of the API: pages sent (the notification log), reassignment,
 // and the dry run (`simulate`) that shows who would be paged when, without side effects.
 import { and, asc, desc, eq, isNull, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
@@ -11,7 +11,7 @@ import { normalizeStandardEvent, standardEventSchema } from '../ingest/standard'
 import { isoInstantSchema } from '../vocabulary';
 import { incidentObjectName, type CommandResult } from '../incident/commands';
 import { directoryOf, escalationFor } from '../incident/paging';
-import { allow, type ApiEnv } from './auth';
+import { allow, type ApiEnv, type Principal } from './auth';
 import { routingSchema, type Configuration } from '../config/document';
 import { loadConfig, type StoredConfig } from '../config/store';
 import { commandJson, handlesOf } from './incidents';
@@ -35,7 +35,8 @@ export const reassignSchema = z
   ])
   .meta({ id: 'Reassign' });
 
-const notificationJson = (n: typeof notifications.$inferSelect) => ({
+/** A page as the log shows it; the address it went to is not for observers. */
+const notificationJson = (n: typeof notifications.$inferSelect, principal: Principal) => ({
   id: n.id,
   kind: n.kind,
   incident_id: n.incidentId,
@@ -43,7 +44,7 @@ const notificationJson = (n: typeof notifications.$inferSelect) => ({
   user: n.user,
   contact_method: n.contactMethod,
   channel: n.channel,
-  address: n.address,
+  ...(principal.role === 'observer' ? {} : { address: n.address }),
   attempt: n.attempt,
   status: n.status,
   detail: n.detail,
@@ -91,22 +92,6 @@ function reassignTarget(config: Configuration, target: z.infer<typeof reassignSc
 }
 
 export const onCallRoutes = new Hono<ApiEnv>()
-  .get('/users', allow('read'), async (c) => {
-    const rows = await drizzle(c.env.DB).select().from(users).where(isNull(users.deletedAt)).orderBy(users.handle);
-    const origin = new URL(c.req.url).origin;
-    return c.json({
-      users: rows.map((u) => ({
-        ...u.definition,
-        id: u.id,
-        handle: u.handle,
-        calendar_url: `${origin}/calendar/users/${u.calendarSecret}.ics`,
-      })),
-    });
-  })
-  .get('/teams', allow('read'), async (c) => {
-    const { config } = await loadConfig(c.env.DB);
-    return c.json({ teams: config.teams });
-  })
   .get('/users/:id/notifications', allow('read'), async (c) => {
     const db = drizzle(c.env.DB);
     const user = await db
@@ -121,7 +106,7 @@ export const onCallRoutes = new Hono<ApiEnv>()
       .where(eq(notifications.user, user.handle))
       .orderBy(desc(notifications.dueAt))
       .limit(200);
-    return c.json({ notifications: rows.map(notificationJson) });
+    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
   })
   .get('/incidents/:id/notifications', allow('read'), async (c) => {
     const rows = await drizzle(c.env.DB)
@@ -129,7 +114,7 @@ export const onCallRoutes = new Hono<ApiEnv>()
       .from(notifications)
       .where(eq(notifications.incidentId, c.req.param('id')))
       .orderBy(asc(notifications.dueAt), asc(notifications.id));
-    return c.json({ notifications: rows.map(notificationJson) });
+    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
   })
   .post('/incidents/:id/reassign', allow('respond'), async (c) => {
     const target = await readJson(c.req.raw, reassignSchema);

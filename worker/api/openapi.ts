@@ -14,7 +14,9 @@ import {
 } from './services';
 import { reassignSchema, simulateSchema } from './oncall';
 import { instantQuerySchema, rangeQuerySchema } from './schedules';
+import { teamCreateSchema, teamUpdateSchema } from './teams';
 import { tokenCreateSchema } from './tokens';
+import { userCreateSchema, userUpdateSchema } from './users';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -96,10 +98,52 @@ const operations: Operation[] = [
     success: 200,
   },
   { method: 'get', path: '/api/v1/incidents/{id}/notifications', summary: "The incident's pages", success: 200 },
-  { method: 'get', path: '/api/v1/users', summary: 'List users (with their iCalendar feed URL)', success: 200 },
+  {
+    method: 'get',
+    path: '/api/v1/users',
+    summary: 'List users (observers see no addresses; the feed URL only for oneself, owners and admins)',
+    success: 200,
+  },
+  { method: 'post', path: '/api/v1/users', summary: 'Create a user', body: userCreateSchema, success: 201 },
+  { method: 'get', path: '/api/v1/users/{id}', summary: 'A user, by id or handle (with an ETag)', success: 200 },
+  {
+    method: 'patch',
+    path: '/api/v1/users/{id}',
+    summary: 'Change a user (a new id renames them, keeping their internal id; references follow)',
+    body: userUpdateSchema,
+    success: 200,
+  },
+  { method: 'delete', path: '/api/v1/users/{id}', summary: 'Delete a user', success: 204 },
+  {
+    method: 'post',
+    path: '/api/v1/users/{id}/calendar/rotate',
+    summary: "Give a user's iCalendar feed a new secret URL (the old one stops working)",
+    success: 200,
+  },
   { method: 'get', path: '/api/v1/users/{id}/notifications', summary: "A user's pages, newest first", success: 200 },
   { method: 'get', path: '/api/v1/teams', summary: 'List teams', success: 200 },
-  { method: 'get', path: '/api/v1/schedules', summary: 'List schedules (with their iCalendar feed URL)', success: 200 },
+  { method: 'post', path: '/api/v1/teams', summary: 'Create a team', body: teamCreateSchema, success: 201 },
+  { method: 'get', path: '/api/v1/teams/{id}', summary: 'A team, by id or handle (with an ETag)', success: 200 },
+  {
+    method: 'patch',
+    path: '/api/v1/teams/{id}',
+    summary: "Change a team (a team's admins may change its members; a new id renames it)",
+    body: teamUpdateSchema,
+    success: 200,
+  },
+  { method: 'delete', path: '/api/v1/teams/{id}', summary: 'Delete a team', success: 204 },
+  {
+    method: 'get',
+    path: '/api/v1/schedules',
+    summary: 'List schedules (with their iCalendar feed URL for owners and admins)',
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/schedules/{id}/calendar/rotate',
+    summary: "Give a schedule's iCalendar feed a new secret URL (the old one stops working)",
+    success: 200,
+  },
   {
     method: 'get',
     path: '/api/v1/schedules/{id}/on-call',

@@ -11,7 +11,7 @@ import { calendar, type CalendarShift } from '../schedule/ical';
 import { gapsBetween, shiftsBetween, type Schedule, type Shift } from '../schedule/schedule';
 import { allow, type ApiEnv } from './auth';
 import type { Configuration } from '../config/document';
-import { loadConfig } from '../config/store';
+import { loadConfig, newCalendarSecret } from '../config/store';
 import { configures } from '../permissions';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -92,6 +92,19 @@ export const scheduleRoutes = new Hono<ApiEnv>()
     const origin = new URL(c.req.url).origin;
     const showSecret = configures(c.get('principal'));
     return c.json({ schedules: rows.map((row) => scheduleRowJson(row, origin, showSecret)) });
+  })
+  // A new feed secret: the old URL answers 404 from now on.
+  .post('/schedules/:id/calendar/rotate', allow('configure'), async (c) => {
+    const { config, ids } = await loadConfig(c.env.DB);
+    const schedule = findSchedule(config, c.req.param('id'), ids.schedules);
+    const secret = newCalendarSecret();
+    const rotated = await drizzle(c.env.DB)
+      .update(schedules)
+      .set({ calendarSecret: secret })
+      .where(and(eq(schedules.handle, schedule.id), isNull(schedules.deletedAt)))
+      .returning({ id: schedules.id });
+    if (rotated.length === 0) throw new HttpError(404, 'not_found', `no schedule is named ${schedule.id}`);
+    return c.json({ calendar_url: `${new URL(c.req.url).origin}/calendar/schedules/${secret}.ics` });
   })
   .get('/schedules/:id/on-call', allow('read'), async (c) => {
     const { at } = validate(instantQuerySchema, c.req.query(), 'query');

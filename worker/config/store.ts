@@ -77,9 +77,14 @@ function extraColumns<K extends Kind>(kind: K, item: ConfigItem<K>, idOf: (kind:
   }
 }
 
-/** Secrets made once, when a row is created, and never part of the document. */
+/** The secret in an iCalendar feed URL. */
+export function newCalendarSecret(): string {
+  return randomHex(20);
+}
+
+/** Secrets made when a row is created (and changed only by rotating them), never part of the document. */
 function createdOnlyColumns(kind: Kind) {
-  return kind === 'users' || kind === 'schedules' ? { calendarSecret: randomHex(20) } : {};
+  return kind === 'users' || kind === 'schedules' ? { calendarSecret: newCalendarSecret() } : {};
 }
 
 /**
