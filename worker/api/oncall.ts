@@ -19,7 +19,7 @@ import { commandJson, handlesOf } from './incidents';
 export const simulateSchema = z
   .object({
     /** The integration the event arrives on (handle or id). */
-    integration: z.string().min(1),
+    integration: z.string().min(1).max(64),
     event: standardEventSchema,
     /** When the event arrives; default now. */
     at: isoInstantSchema.optional(),
@@ -29,9 +29,9 @@ export const simulateSchema = z
 
 export const reassignSchema = z
   .union([
-    z.object({ user: z.string().min(1) }).strict(),
-    z.object({ escalation_policy: z.string().min(1) }).strict(),
-    z.object({ schedule: z.string().min(1) }).strict(),
+    z.object({ user: z.string().min(1).max(64) }).strict(),
+    z.object({ escalation_policy: z.string().min(1).max(64) }).strict(),
+    z.object({ schedule: z.string().min(1).max(64) }).strict(),
   ])
   .meta({ id: 'Reassign' });
 
