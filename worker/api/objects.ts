@@ -81,6 +81,8 @@ export interface OneChange<K extends Kind> {
   kind: K;
   /** The object changed, by handle or internal id (404 when absent); null to create one. */
   target: string | null;
+  /** Create the object when no object has the target handle (PUT), rather than answer 404. */
+  upsert?: boolean;
   /** What the object becomes (null: it is deleted), from what it is in this read. */
   edit: (before: ConfigItem<K> | null, stored: StoredConfig) => ConfigItem<K> | null;
   authorize: Authorize<K>;
@@ -99,7 +101,12 @@ export async function changeOne<K extends Kind>(
   let written: ConfigItem<K> | null = null;
   let at: string | null = null;
   await applyOrReject(c.env, async (stored) => {
-    const before = target === null ? null : currentOne(stored, kind, target);
+    const before =
+      target === null
+        ? null
+        : change.upsert
+          ? ((stored.config[kind] as ConfigItem<K>[]).find((item) => item.id === target) ?? null)
+          : currentOne(stored, kind, target);
     requireMatch(c.req.header('if-match'), before === null ? null : await etagOf(before));
     const after = change.edit(before, stored);
     if (after !== null && after.id !== before?.id && findOne(stored, kind, after.id)) throw taken(kind, after.id);

@@ -108,7 +108,10 @@ async function answerOne<K extends Editable>(c: Context<ApiEnv>, kind: K, idOrHa
   return item;
 }
 
-/** GET, PUT /{kind}/{handle} (create or replace) and DELETE, for objects edited whole. */
+/**
+ * GET (as listed), PATCH (fields merged, then checked whole), PUT /{kind}/{handle} (create or
+ * replace) and DELETE, for objects edited whole; writes answer the object as the document has it.
+ */
 function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(
   path: string,
   kind: K,
@@ -128,13 +131,12 @@ function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(
         edit: (before) => validate(schema, { ...before, ...body }),
         authorize: byTeam(kind),
       });
-      return c.json(await present(c, await answerOne(c, kind, item!.id)));
+      return c.json(await answerOne(c, kind, item!.id));
     })
     .put(`/${path}/:id`, allow('read'), async (c) => {
       const body = await readJson(c.req.raw, z.record(z.string(), z.unknown()));
       const item = validate(schema, { ...body, id: c.req.param('id') });
-      const exists = (await loadConfig(c.env.DB)).config[kind].some((i) => i.id === item.id);
-      await changeOne(c, { kind, target: exists ? item.id : null, edit: () => item, authorize: byTeam(kind) });
+      await changeOne(c, { kind, target: item.id, upsert: true, edit: () => item, authorize: byTeam(kind) });
       return c.json(await answerOne(c, kind, item.id));
     })
     .delete(`/${path}/:id`, allow('read'), async (c) => {
