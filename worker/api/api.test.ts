@@ -79,6 +79,50 @@ describe('authentication and roles', () => {
   });
 });
 
+describe('owners and admins', () => {
+  const people = [
+    { id: 'rita', name: 'Rita Responder', role: 'responder' },
+    { id: 'otto', name: 'Otto Observer', role: 'observer' },
+    { id: 'ada', name: 'Ada Admin', role: 'admin' },
+    { id: 'olga', name: 'Olga Owner', role: 'owner' },
+  ];
+  let ada: string;
+  beforeAll(async () => {
+    expect((await api('PUT', '/config', { users: people })).status).toBe(200);
+    ada = (await api('POST', '/tokens', { user: 'ada' })).body.token;
+  });
+
+  it('lets only an owner mint a token for an owner or admin', async () => {
+    for (const user of ['ada', 'olga']) {
+      const refused = await api('POST', '/tokens', { user }, ada);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('forbidden');
+    }
+    expect((await api('POST', '/tokens', { user: 'rita' }, ada)).status).toBe(201);
+    const olga = (await api('POST', '/tokens', { user: 'olga' })).body.token;
+    expect((await api('POST', '/tokens', { user: 'ada' }, olga)).status).toBe(201);
+  });
+
+  it('lets only an owner make, unmake or remove owners and admins through the configuration', async () => {
+    const withRole = (id: string, role: string) => people.map((p) => (p.id === id ? { ...p, role } : p));
+    for (const doc of [
+      { users: withRole('rita', 'admin') },
+      { users: withRole('otto', 'owner') },
+      { users: withRole('olga', 'responder') },
+      { users: people.filter((p) => p.id !== 'olga') },
+      { users: [...people, { id: 'boss', name: 'Boss', role: 'admin' }] },
+    ]) {
+      const refused = await api('PUT', '/config', doc, ada);
+      expect(refused.status, JSON.stringify(doc)).toBe(403);
+      expect(refused.body.error).toBe('forbidden');
+    }
+    const demoted = await api('PUT', '/config', { users: withRole('rita', 'observer') }, ada);
+    expect(demoted.status).toBe(200);
+    expect((await api('PUT', '/config', { users: withRole('rita', 'admin') })).status).toBe(200);
+    expect((await api('PUT', '/config', { users: people })).status).toBe(200);
+  });
+});
+
 describe('the console', () => {
   it('serves every path outside ingest and the API from the console Worker', async () => {
     const page = await send('/incidents/123');

@@ -7,7 +7,9 @@ import { onCallRoutes } from './oncall';
 import { openApiDocument } from './openapi';
 import { scheduleRoutes } from './schedules';
 import { serviceRoutes } from './services';
+import { teamRoutes } from './teams';
 import { tokenRoutes } from './tokens';
+import { userRoutes } from './users';
 
 export const apiRoutes = new Hono<ApiEnv>()
   .get('/openapi.json', (c) => c.json(openApiDocument()))
@@ -16,5 +18,7 @@ export const apiRoutes = new Hono<ApiEnv>()
   .route('/', serviceRoutes)
   .route('/', tokenRoutes)
   .route('/', scheduleRoutes)
+  .route('/', userRoutes)
+  .route('/', teamRoutes)
   .route('/', onCallRoutes)
   .route('/', configRoutes);

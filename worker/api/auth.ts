@@ -1,4 +1,4 @@
-// Bearer API tokens and what each role may do. The API is the only door, so permissions live here.
+// Bearer API tokens and what each role may do at all; finer rules (teams, owners, overrides) are worker/permissions.ts.
 import { and, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { createMiddleware } from 'hono/factory';

@@ -1,13 +1,20 @@
-// PUT/GET /api/v1/config: configuration as code.
+// PUT/GET /api/v1/config: configuration as code. Every write, whole or of one object, is made from
+// one read and goes through only if the configuration is still that read (else it is made again).
 import { Hono } from 'hono';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { applyConfig } from '../config/apply';
 import { configDocumentSchema, type ConfigDocument } from '../config/document';
-import { loadConfig } from '../config/store';
+import { etagOf, ifMatchHolds } from '../config/etag';
+import type { Renames } from '../config/plan';
+import { loadConfig, type StoredConfig } from '../config/store';
 import { HttpError, readLimitedBody, validate } from '../http';
 import { allow, type ApiEnv } from './auth';
+import { ownerOnlyUserChanges } from '../permissions';
+import type { FieldError } from '../vocabulary';
 
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+/** A change made again from a fresh read at most this often when other writes keep coming between. */
+const MAX_ATTEMPTS = 5;
 
 /** A document in YAML or JSON (YAML is a superset, but JSON gets JSON's error messages). */
 function parseConfigText(text: string, contentType: string | undefined): ConfigDocument {
@@ -22,19 +29,45 @@ function parseConfigText(text: string, contentType: string | undefined): ConfigD
   return validate(configDocumentSchema, raw ?? {}, 'configuration');
 }
 
-/** Applies a document, or answers 400 naming every field that would not hold together. */
-export async function applyOrReject(env: Env, doc: ConfigDocument, now: Date) {
-  const result = await applyConfig(env, doc, now);
-  if (!result.ok) {
-    const fields = result.errors.map((e) => e.field).join(', ');
-    throw new HttpError(400, 'invalid_configuration', `invalid configuration: ${fields}`, result.errors);
+/** 412 unless the If-Match header (if any) names `etag`, the tag of what the write would change. */
+export function requireMatch(header: string | undefined, etag: string | null): void {
+  if (!ifMatchHolds(header, etag)) {
+    throw new HttpError(412, 'precondition_failed', 'it changed since it was read (If-Match): read it again');
   }
-  return { changed: result.changed, changes: result.changes };
+}
+
+/** 403 naming what only an owner may do. */
+export function forbidOwnerOnly(problems: FieldError[]): void {
+  if (problems.length === 0) return;
+  throw new HttpError(403, 'forbidden', problems.map((p) => p.message).join('; '), problems);
+}
+
+/** What a change writes: a document (and what it renames), made from one read of the configuration. */
+export type Change = (stored: StoredConfig) => Promise<{ doc: ConfigDocument; renames?: Renames }>;
+
+/**
+ * Makes a change from a read and applies it only if the configuration is still that read, making
+ * it again from a fresh read when another write came between; answers 400 naming every field that
+ * would not hold together. The change checks permissions and If-Match on the read it is given.
+ */
+export async function applyOrReject(env: Env, change: Change, now = new Date()) {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const stored = await loadConfig(env.DB);
+    const { doc, renames } = await change(stored);
+    const result = await applyConfig(env, doc, now, { basedOn: stored, renames });
+    if (result.ok) return { changed: result.changed, changes: result.changes };
+    if ('errors' in result) {
+      const fields = result.errors.map((e) => e.field).join(', ');
+      throw new HttpError(400, 'invalid_configuration', `invalid configuration: ${fields}`, result.errors);
+    }
+  }
+  throw new HttpError(409, 'conflict', 'the configuration kept changing while this change was applied: try again');
 }
 
 export const configRoutes = new Hono<ApiEnv>()
   .get('/config', allow('configure'), async (c) => {
     const { config } = await loadConfig(c.env.DB);
+    c.header('ETag', await etagOf(config));
     const wantsYaml = c.req.query('format') === 'yaml' || /yaml/.test(c.req.header('accept') ?? '');
     if (wantsYaml) return c.body(toYaml(config), 200, { 'content-type': 'application/yaml; charset=utf-8' });
     return c.json(config);
@@ -44,5 +77,11 @@ export const configRoutes = new Hono<ApiEnv>()
     if (body.tooLarge)
       throw new HttpError(413, 'payload_too_large', `the configuration is over ${MAX_CONFIG_BYTES} bytes`);
     const doc = parseConfigText(body.text, c.req.header('content-type'));
-    return c.json(await applyOrReject(c.env, doc, new Date()));
+    const ifMatch = c.req.header('if-match');
+    const result = await applyOrReject(c.env, async (stored) => {
+      if (ifMatch !== undefined) requireMatch(ifMatch, await etagOf(stored.config));
+      forbidOwnerOnly(ownerOnlyUserChanges(c.get('principal'), stored.config.users, doc.users));
+      return { doc };
+    });
+    return c.json(result);
   });

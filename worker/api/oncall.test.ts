@@ -320,4 +320,67 @@ describe('team admins', () => {
     const bad = await api('POST', '/schedules/noc-primary/overrides', { ...vacation, end: '2026-11-01T00:00' }, kim);
     expect(bad.status).toBe(400);
   });
+
+  it('gives no admin rights to an observer listed among a team’s admins', async () => {
+    const applied = await api('PUT', '/config', {
+      users: [
+        { id: 'kim', name: 'Kim', email: 'kim@example.com' },
+        { id: 'otto', name: 'Otto', email: 'otto@example.com', role: 'observer' },
+      ],
+      teams: [{ id: 'noc', name: 'NOC', members: ['kim', 'otto'], admins: ['kim', 'otto'] }],
+      schedules: [],
+      escalation_policies: [],
+      services: [{ id: 'web', name: 'Web', team: 'noc' }],
+      integrations: [],
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    const otto = (await api('POST', '/tokens', { user: 'otto' })).body.token;
+    const kim = (await api('POST', '/tokens', { user: 'kim' })).body.token;
+    const refused = await api('PATCH', '/services/web', { name: 'mine' }, otto);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('forbidden');
+    expect((await api('PATCH', '/services/web', { name: 'ours' }, kim)).status).toBe(200);
+  });
+});
+
+describe('responder overrides', () => {
+  it('let a responder on a schedule swap shifts with a teammate on it for up to 31 days, and nothing else', async () => {
+    const applied = await api('PUT', '/config', {
+      users: ['kim', 'lee', 'choi', 'park'].map((id) => ({ id, name: id, email: `${id}@example.com` })),
+      teams: [{ id: 'noc', name: 'NOC', members: ['kim', 'lee', 'choi'], admins: ['kim'] }],
+      schedules: [
+        {
+          id: 'noc-day',
+          name: 'NOC day',
+          team: 'noc',
+          time_zone: 'Asia/Seoul',
+          layers: [{ name: 'Day', start: '2026-11-02T09:00', rotation: { type: 'daily' }, members: ['lee', 'choi'] }],
+        },
+      ],
+      escalation_policies: [],
+      services: [],
+      integrations: [],
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    const token = async (user: string) => (await api('POST', '/tokens', { user })).body.token as string;
+    const [lee, park, kim] = [await token('lee'), await token('park'), await token('kim')];
+    const add = (override: object, as: string) => api('POST', '/schedules/noc-day/overrides', override, as);
+    const week = { start: '2026-12-01T00:00', end: '2026-12-08T00:00' };
+
+    expect((await add({ user: 'choi', replaces: 'lee', ...week }, lee)).status).toBe(201);
+    expect((await add({ user: 'lee', replaces: 'choi', ...week }, lee)).status).toBe(201);
+    for (const [override, as] of [
+      [{ user: 'lee', ...week }, lee],
+      [{ user: 'park', replaces: 'lee', ...week }, lee],
+      [{ user: 'choi', replaces: 'lee', start: '2026-12-01T00:00', end: '2027-01-01T00:01' }, lee],
+      [{ user: 'park', replaces: 'lee', ...week }, park],
+    ] as const) {
+      const refused = await add(override, as);
+      expect(refused.status, JSON.stringify(override)).toBe(403);
+      expect(refused.body.error).toBe('forbidden');
+    }
+    const byAdmin = await add({ user: 'park', start: '2026-12-01T00:00', end: '2027-03-01T00:00' }, kim);
+    expect(byAdmin.status).toBe(201);
+    expect(byAdmin.body.overrides).toHaveLength(3);
+  });
 });

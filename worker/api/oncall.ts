@@ -1,4 +1,4 @@
-// The on-call side of the API: users and teams, pages sent (the notification log), reassignment,
+// The on-call side of the API: pages sent (the notification log), reassignment,
 // and the dry run (`simulate`) that shows who would be paged when, without side effects.
 import { and, asc, desc, eq, isNull, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
@@ -10,7 +10,7 @@ import { HttpError, readJson } from '../http';
 import { normalizeStandardEvent, standardEventSchema } from '../ingest/standard';
 import { isoInstantSchema } from '../vocabulary';
 import { directoryOf, escalationFor } from '../incident/paging';
-import { allow, type ApiEnv } from './auth';
+import { allow, type ApiEnv, type Principal } from './auth';
 import { routingSchema, type Configuration } from '../config/document';
 import { loadConfig, type StoredConfig } from '../config/store';
 import { commandIncident, commandJson } from './incidents';
@@ -18,7 +18,7 @@ import { commandIncident, commandJson } from './incidents';
 export const simulateSchema = z
   .object({
     /** The integration the event arrives on (handle or id). */
-    integration: z.string().min(1),
+    integration: z.string().min(1).max(64),
     event: standardEventSchema,
     /** When the event arrives; default now. */
     at: isoInstantSchema.optional(),
@@ -28,13 +28,14 @@ export const simulateSchema = z
 
 export const reassignSchema = z
   .union([
-    z.object({ user: z.string().min(1) }).strict(),
-    z.object({ escalation_policy: z.string().min(1) }).strict(),
-    z.object({ schedule: z.string().min(1) }).strict(),
+    z.object({ user: z.string().min(1).max(64) }).strict(),
+    z.object({ escalation_policy: z.string().min(1).max(64) }).strict(),
+    z.object({ schedule: z.string().min(1).max(64) }).strict(),
   ])
   .meta({ id: 'Reassign' });
 
-const notificationJson = (n: typeof notifications.$inferSelect) => ({
+/** A page as the log shows it; the address it went to is not for observers. */
+const notificationJson = (n: typeof notifications.$inferSelect, principal: Principal) => ({
   id: n.id,
   kind: n.kind,
   incident_id: n.incidentId,
@@ -42,7 +43,7 @@ const notificationJson = (n: typeof notifications.$inferSelect) => ({
   user: n.user,
   contact_method: n.contactMethod,
   channel: n.channel,
-  address: n.address,
+  ...(principal.role === 'observer' ? {} : { address: n.address }),
   attempt: n.attempt,
   status: n.status,
   detail: n.detail,
@@ -90,22 +91,6 @@ function reassignTarget(config: Configuration, target: z.infer<typeof reassignSc
 }
 
 export const onCallRoutes = new Hono<ApiEnv>()
-  .get('/users', allow('read'), async (c) => {
-    const rows = await drizzle(c.env.DB).select().from(users).where(isNull(users.deletedAt)).orderBy(users.handle);
-    const origin = new URL(c.req.url).origin;
-    return c.json({
-      users: rows.map((u) => ({
-        ...u.definition,
-        id: u.id,
-        handle: u.handle,
-        calendar_url: `${origin}/calendar/users/${u.calendarSecret}.ics`,
-      })),
-    });
-  })
-  .get('/teams', allow('read'), async (c) => {
-    const { config } = await loadConfig(c.env.DB);
-    return c.json({ teams: config.teams });
-  })
   .get('/users/:id/notifications', allow('read'), async (c) => {
     const db = drizzle(c.env.DB);
     const user = await db
@@ -120,7 +105,7 @@ export const onCallRoutes = new Hono<ApiEnv>()
       .where(eq(notifications.user, user.handle))
       .orderBy(desc(notifications.dueAt))
       .limit(200);
-    return c.json({ notifications: rows.map(notificationJson) });
+    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
   })
   .get('/incidents/:id/notifications', allow('read'), async (c) => {
     const rows = await drizzle(c.env.DB)
@@ -128,7 +113,7 @@ export const onCallRoutes = new Hono<ApiEnv>()
       .from(notifications)
       .where(eq(notifications.incidentId, c.req.param('id')))
       .orderBy(asc(notifications.dueAt), asc(notifications.id));
-    return c.json({ notifications: rows.map(notificationJson) });
+    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
   })
   .post('/incidents/:id/reassign', allow('respond'), async (c) => {
     const target = await readJson(c.req.raw, reassignSchema);

@@ -5,10 +5,18 @@ import { escalationPolicySchema } from '../escalation/policy';
 import { overrideSchema } from '../schedule/schedule';
 import { configDocumentSchema, scheduleConfigSchema } from '../config/document';
 import { commentSchema, incidentListQuerySchema } from './incidents';
-import { integrationCreateSchema, integrationUpdateSchema, serviceCreateSchema, serviceUpdateSchema } from './services';
+import {
+  integrationCreateSchema,
+  integrationUpdateSchema,
+  objectPatchSchema,
+  serviceCreateSchema,
+  serviceUpdateSchema,
+} from './services';
 import { reassignSchema, simulateSchema } from './oncall';
 import { instantQuerySchema, rangeQuerySchema } from './schedules';
+import { teamCreateSchema, teamUpdateSchema } from './teams';
 import { tokenCreateSchema } from './tokens';
+import { userCreateSchema, userUpdateSchema } from './users';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -47,7 +55,7 @@ const operations: Operation[] = [
   {
     method: 'patch',
     path: '/api/v1/services/{id}',
-    summary: 'Change a service',
+    summary: 'Change a service (a new id renames it, keeping its internal id; references follow)',
     body: serviceUpdateSchema,
     success: 200,
   },
@@ -64,7 +72,7 @@ const operations: Operation[] = [
   {
     method: 'patch',
     path: '/api/v1/integrations/{id}',
-    summary: 'Change an integration',
+    summary: 'Change an integration (a new id renames it, keeping its internal id and key)',
     body: integrationUpdateSchema,
     success: 200,
   },
@@ -90,10 +98,52 @@ const operations: Operation[] = [
     success: 200,
   },
   { method: 'get', path: '/api/v1/incidents/{id}/notifications', summary: "The incident's pages", success: 200 },
-  { method: 'get', path: '/api/v1/users', summary: 'List users (with their iCalendar feed URL)', success: 200 },
+  {
+    method: 'get',
+    path: '/api/v1/users',
+    summary: 'List users (observers see no addresses; the feed URL only for oneself, owners and admins)',
+    success: 200,
+  },
+  { method: 'post', path: '/api/v1/users', summary: 'Create a user', body: userCreateSchema, success: 201 },
+  { method: 'get', path: '/api/v1/users/{id}', summary: 'A user, by id or handle (with an ETag)', success: 200 },
+  {
+    method: 'patch',
+    path: '/api/v1/users/{id}',
+    summary: 'Change a user (a new id renames them, keeping their internal id; references follow)',
+    body: userUpdateSchema,
+    success: 200,
+  },
+  { method: 'delete', path: '/api/v1/users/{id}', summary: 'Delete a user', success: 204 },
+  {
+    method: 'post',
+    path: '/api/v1/users/{id}/calendar/rotate',
+    summary: "Give a user's iCalendar feed a new secret URL (the old one stops working)",
+    success: 200,
+  },
   { method: 'get', path: '/api/v1/users/{id}/notifications', summary: "A user's pages, newest first", success: 200 },
   { method: 'get', path: '/api/v1/teams', summary: 'List teams', success: 200 },
-  { method: 'get', path: '/api/v1/schedules', summary: 'List schedules (with their iCalendar feed URL)', success: 200 },
+  { method: 'post', path: '/api/v1/teams', summary: 'Create a team', body: teamCreateSchema, success: 201 },
+  { method: 'get', path: '/api/v1/teams/{id}', summary: 'A team, by id or handle (with an ETag)', success: 200 },
+  {
+    method: 'patch',
+    path: '/api/v1/teams/{id}',
+    summary: "Change a team (a team's admins may change its members; a new id renames it)",
+    body: teamUpdateSchema,
+    success: 200,
+  },
+  { method: 'delete', path: '/api/v1/teams/{id}', summary: 'Delete a team', success: 204 },
+  {
+    method: 'get',
+    path: '/api/v1/schedules',
+    summary: 'List schedules (with their iCalendar feed URL for owners and admins)',
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/v1/schedules/{id}/calendar/rotate',
+    summary: "Give a schedule's iCalendar feed a new secret URL (the old one stops working)",
+    success: 200,
+  },
   {
     method: 'get',
     path: '/api/v1/schedules/{id}/on-call',
@@ -116,6 +166,19 @@ const operations: Operation[] = [
     success: 200,
   },
   {
+    method: 'get',
+    path: '/api/v1/schedules/{id}',
+    summary: 'A schedule, by id or handle (with an ETag for If-Match)',
+    success: 200,
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/schedules/{id}',
+    summary: 'Change some fields of a schedule (a new id renames it; references follow)',
+    body: objectPatchSchema,
+    success: 200,
+  },
+  {
     method: 'put',
     path: '/api/v1/schedules/{id}',
     summary: 'Create or replace one schedule',
@@ -134,6 +197,19 @@ const operations: Operation[] = [
     method: 'get',
     path: '/api/v1/escalation-policies',
     summary: 'List policies, flagging schedules with gaps in the next four weeks',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/v1/escalation-policies/{id}',
+    summary: 'An escalation policy, by handle (with an ETag for If-Match)',
+    success: 200,
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/escalation-policies/{id}',
+    summary: 'Change some fields of an escalation policy (a new id renames it; references follow)',
+    body: objectPatchSchema,
     success: 200,
   },
   {
@@ -161,13 +237,13 @@ const operations: Operation[] = [
   {
     method: 'get',
     path: '/api/v1/config',
-    summary: 'Export the configuration (JSON, or YAML with ?format=yaml)',
+    summary: 'Export the configuration (JSON, or YAML with ?format=yaml), with an ETag for If-Match',
     success: 200,
   },
   {
     method: 'put',
     path: '/api/v1/config',
-    summary: 'Apply a configuration document (YAML or JSON)',
+    summary: 'Apply a configuration document (YAML or JSON); 412 when If-Match is not the current ETag',
     body: configDocumentSchema,
     success: 200,
   },

@@ -11,7 +11,8 @@ import { calendar, type CalendarShift } from '../schedule/ical';
 import { gapsBetween, shiftsBetween, type Schedule, type Shift } from '../schedule/schedule';
 import { allow, type ApiEnv } from './auth';
 import type { Configuration } from '../config/document';
-import { loadConfig } from '../config/store';
+import { loadConfig, newCalendarSecret } from '../config/store';
+import { configures } from '../permissions';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_RANGE_DAYS = 366;
@@ -74,19 +75,36 @@ export function policiesWithGaps(config: Configuration, now: Date): Map<string, 
   return new Map(config.escalation_policies.map((p) => [p.id, schedulesOfPolicy(p).filter((s) => gappy.has(s))]));
 }
 
+/** A schedule as the API shows it; the feed URL (a secret) only to those who configure. */
+export function scheduleRowJson(row: typeof schedules.$inferSelect, origin: string, showSecret: boolean) {
+  return {
+    ...row.definition,
+    id: row.id,
+    handle: row.handle,
+    ...(showSecret ? { calendar_url: `${origin}/calendar/schedules/${row.calendarSecret}.ics` } : {}),
+  };
+}
+
 export const scheduleRoutes = new Hono<ApiEnv>()
   .get('/schedules', allow('read'), async (c) => {
     const db = drizzle(c.env.DB);
     const rows = await db.select().from(schedules).where(isNull(schedules.deletedAt)).orderBy(schedules.handle);
     const origin = new URL(c.req.url).origin;
-    return c.json({
-      schedules: rows.map((row) => ({
-        ...row.definition,
-        id: row.id,
-        handle: row.handle,
-        calendar_url: `${origin}/calendar/schedules/${row.calendarSecret}.ics`,
-      })),
-    });
+    const showSecret = configures(c.get('principal'));
+    return c.json({ schedules: rows.map((row) => scheduleRowJson(row, origin, showSecret)) });
+  })
+  // A new feed secret: the old URL answers 404 from now on.
+  .post('/schedules/:id/calendar/rotate', allow('configure'), async (c) => {
+    const { config, ids } = await loadConfig(c.env.DB);
+    const schedule = findSchedule(config, c.req.param('id'), ids.schedules);
+    const secret = newCalendarSecret();
+    const rotated = await drizzle(c.env.DB)
+      .update(schedules)
+      .set({ calendarSecret: secret })
+      .where(and(eq(schedules.handle, schedule.id), isNull(schedules.deletedAt)))
+      .returning({ id: schedules.id });
+    if (rotated.length === 0) throw new HttpError(404, 'not_found', `no schedule is named ${schedule.id}`);
+    return c.json({ calendar_url: `${new URL(c.req.url).origin}/calendar/schedules/${secret}.ics` });
   })
   .get('/schedules/:id/on-call', allow('read'), async (c) => {
     const { at } = validate(instantQuerySchema, c.req.query(), 'query');

@@ -3,14 +3,13 @@
 // so both doors agree. Owners and admins change anything; a team's admins change what their team owns.
 import { and, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
 import { overrideSchema } from '../schedule/schedule';
-import { integrations, services } from '../db/schema';
+import { integrations, schedules, services } from '../db/schema';
 import { HttpError, readJson, validate } from '../http';
 import { allow, type ApiEnv, type Principal } from './auth';
-import { applyOrReject } from './config';
 import {
   integrationConfigSchema,
   scheduleConfigSchema,
@@ -18,23 +17,25 @@ import {
   type ConfigItem,
   type Configuration,
 } from '../config/document';
-import { loadConfig, type StoredConfig } from '../config/store';
+import { loadConfig } from '../config/store';
+import { administersTeam, configures, mayAddOverride } from '../permissions';
+import { changeOne, currentOne, noun, patchSchema, tagged, type Authorize } from './objects';
+import { policiesWithGaps, scheduleRowJson } from './schedules';
 
 export const serviceCreateSchema = serviceConfigSchema.meta({ id: 'ServiceCreate' });
-export const serviceUpdateSchema = serviceConfigSchema.omit({ id: true }).partial().meta({ id: 'ServiceUpdate' });
+/** A partial change; a new `id` renames, keeping the internal id, and references follow. */
+export const serviceUpdateSchema = patchSchema(serviceConfigSchema).meta({ id: 'ServiceUpdate' });
 export const integrationCreateSchema = integrationConfigSchema.meta({ id: 'IntegrationCreate' });
-export const integrationUpdateSchema = integrationConfigSchema
-  .omit({ id: true, type: true })
-  .partial()
-  .meta({ id: 'IntegrationUpdate' });
+export const integrationUpdateSchema = patchSchema(integrationConfigSchema.omit({ type: true })).meta({
+  id: 'IntegrationUpdate',
+});
+/** Fields to change in a schedule or policy, checked whole after merging; a new `id` renames. */
+export const objectPatchSchema = z.record(z.string(), z.unknown()).meta({
+  id: 'ObjectPatch',
+  description: 'fields to replace; the result must be a valid object, and a new id renames it',
+});
 
 type Editable = 'services' | 'integrations' | 'schedules' | 'escalation_policies';
-const noun: Record<Editable, string> = {
-  services: 'service',
-  integrations: 'integration',
-  schedules: 'schedule',
-  escalation_policies: 'escalation policy',
-};
 
 /** The team that owns an object: its own `team`, or for an integration, its service's. */
 function teamOf(config: Configuration, kind: Editable, item: ConfigItem<Editable>): string | undefined {
@@ -45,48 +46,18 @@ function teamOf(config: Configuration, kind: Editable, item: ConfigItem<Editable
   return (item as { team?: string }).team;
 }
 
-/** Owners and admins change anything; a team admin changes what the team owns, before and after. */
-function authorize(
-  principal: Principal,
-  config: Configuration,
-  kind: Editable,
-  ...items: (ConfigItem<Editable> | null)[]
-) {
-  if (principal.role === 'owner' || principal.role === 'admin') return;
-  const administers = (team: string | undefined) =>
-    team !== undefined && (config.teams.find((t) => t.id === team)?.admins.includes(principal.handle) ?? false);
-  if (items.every((item) => item === null || administers(teamOf(config, kind, item)))) return;
-  throw new HttpError(
-    403,
-    'forbidden',
-    `only an admin, or an admin of the team that owns it, may change this ${noun[kind]}`,
-  );
-}
-
-/** The object named by handle or internal id, or 404. */
-function currentOne<K extends Editable>(stored: StoredConfig, kind: K, idOrHandle: string): ConfigItem<K> {
-  const items = stored.config[kind] as ConfigItem<K>[];
-  const item = items.find((i) => i.id === idOrHandle || stored.ids[kind].get(i.id) === idOrHandle);
-  if (!item) throw new HttpError(404, 'not_found', `no ${noun[kind]} is named ${idOrHandle}`);
-  return item;
-}
-
-/** Replaces or adds (item) or removes (null) one object, after checking who may. */
-async function changeOne<K extends Editable>(
-  env: Env,
-  principal: Principal,
-  kind: K,
-  handle: string,
-  item: ConfigItem<K> | null,
-  stored?: StoredConfig,
-  authorized = false,
-) {
-  const { config } = stored ?? (await loadConfig(env.DB));
-  const items = config[kind] as ConfigItem<K>[];
-  if (!authorized) authorize(principal, config, kind, items.find((i) => i.id === handle) ?? null, item);
-  const others = items.filter((existing) => existing.id !== handle);
-  await applyOrReject(env, { [kind]: item === null ? others : [...others, item] }, new Date());
-}
+/** Owners and admins change anything; a team admin (a responder at least) changes what the team owns, before and after. */
+const byTeam =
+  <K extends Editable>(kind: K): Authorize<K> =>
+  (principal, config, before, after) => {
+    const items = [before, after] as (ConfigItem<Editable> | null)[];
+    if (items.every((item) => item === null || administersTeam(principal, config, teamOf(config, kind, item)))) return;
+    throw new HttpError(
+      403,
+      'forbidden',
+      `only an admin, or an admin of the team that owns it, may change this ${noun[kind]}`,
+    );
+  };
 
 async function serviceJson(d1: D1Database, handle: string) {
   const s = await drizzle(d1)
@@ -128,33 +99,66 @@ async function integrationJson(d1: D1Database, handle: string, origin: string, s
 }
 
 /** Keys let anyone send alerts: only those who may configure see them. */
-const seesKeys = (principal: Principal) => principal.role === 'owner' || principal.role === 'admin';
+const seesKeys = (principal: Principal) => configures(principal);
 
-function taken(kind: Editable, handle: string): HttpError {
-  return new HttpError(409, 'conflict', `a ${noun[kind]} is already named ${handle}`, [
-    { field: 'id', message: 'taken' },
-  ]);
+/** The object as the configuration holds it now, tagged: what GET and PUT answer for whole objects. */
+async function answerOne<K extends Editable>(c: Context<ApiEnv>, kind: K, idOrHandle: string) {
+  const item = currentOne(await loadConfig(c.env.DB), kind, idOrHandle);
+  await tagged(c, item);
+  return item;
 }
 
-/** PUT /{kind}/{handle} (create or replace) and DELETE, for objects edited whole. */
+/**
+ * GET (as listed), PATCH (fields merged, then checked whole), PUT /{kind}/{handle} (create or
+ * replace) and DELETE, for objects edited whole; writes answer the object as the document has it.
+ */
 function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(
   path: string,
   kind: K,
   schema: z.ZodType<ConfigItem<K>>,
+  present: (c: Context<ApiEnv>, item: ConfigItem<K>) => Promise<object>,
 ) {
   return new Hono<ApiEnv>()
+    .get(`/${path}/:id`, allow('read'), async (c) => {
+      const item = await answerOne(c, kind, c.req.param('id'));
+      return c.json(await present(c, item));
+    })
+    .patch(`/${path}/:id`, allow('read'), async (c) => {
+      const body = await readJson(c.req.raw, objectPatchSchema);
+      const item = await changeOne(c, {
+        kind,
+        target: c.req.param('id'),
+        edit: (before) => validate(schema, { ...before, ...body }),
+        authorize: byTeam(kind),
+      });
+      return c.json(await answerOne(c, kind, item!.id));
+    })
     .put(`/${path}/:id`, allow('read'), async (c) => {
       const body = await readJson(c.req.raw, z.record(z.string(), z.unknown()));
       const item = validate(schema, { ...body, id: c.req.param('id') });
-      await changeOne(c.env, c.get('principal'), kind, item.id, item);
-      return c.json(currentOne(await loadConfig(c.env.DB), kind, item.id));
+      await changeOne(c, { kind, target: item.id, upsert: true, edit: () => item, authorize: byTeam(kind) });
+      return c.json(await answerOne(c, kind, item.id));
     })
     .delete(`/${path}/:id`, allow('read'), async (c) => {
-      const stored = await loadConfig(c.env.DB);
-      const item = currentOne(stored, kind, c.req.param('id'));
-      await changeOne(c.env, c.get('principal'), kind, item.id, null, stored);
+      await changeOne(c, { kind, target: c.req.param('id'), edit: () => null, authorize: byTeam(kind) });
       return c.body(null, 204);
     });
+}
+
+/** A schedule as GET /schedules lists it: with its internal id, and its feed URL for those who configure. */
+async function scheduleJson(c: Context<ApiEnv>, schedule: ConfigItem<'schedules'>) {
+  const row = await drizzle(c.env.DB)
+    .select()
+    .from(schedules)
+    .where(and(eq(schedules.handle, schedule.id), isNull(schedules.deletedAt)))
+    .get();
+  if (!row) throw new HttpError(404, 'not_found', `no schedule is named ${schedule.id}`);
+  return scheduleRowJson(row, new URL(c.req.url).origin, configures(c.get('principal')));
+}
+
+async function policyJson(c: Context<ApiEnv>, policy: ConfigItem<'escalation_policies'>) {
+  const { config } = await loadConfig(c.env.DB);
+  return { ...policy, schedules_with_gaps: policiesWithGaps(config, new Date()).get(policy.id) ?? [] };
 }
 
 export const serviceRoutes = new Hono<ApiEnv>()
@@ -164,26 +168,32 @@ export const serviceRoutes = new Hono<ApiEnv>()
   })
   .post('/services', allow('read'), async (c) => {
     const service = await readJson(c.req.raw, serviceCreateSchema);
-    const stored = await loadConfig(c.env.DB);
-    if (stored.config.services.some((s) => s.id === service.id)) throw taken('services', service.id);
-    await changeOne(c.env, c.get('principal'), 'services', service.id, service, stored);
+    await changeOne(c, { kind: 'services', target: null, edit: () => service, authorize: byTeam('services') });
+    await tagged(c, service);
     return c.json(await serviceJson(c.env.DB, service.id), 201);
   })
   .get('/services/:id', allow('read'), async (c) => {
-    const service = currentOne(await loadConfig(c.env.DB), 'services', c.req.param('id'));
+    const service = await answerOne(c, 'services', c.req.param('id'));
     return c.json(await serviceJson(c.env.DB, service.id));
   })
   .patch('/services/:id', allow('read'), async (c) => {
-    const stored = await loadConfig(c.env.DB);
-    const service = currentOne(stored, 'services', c.req.param('id'));
     const update = await readJson(c.req.raw, serviceUpdateSchema);
-    await changeOne(c.env, c.get('principal'), 'services', service.id, { ...service, ...update }, stored);
-    return c.json(await serviceJson(c.env.DB, service.id));
+    const service = await changeOne(c, {
+      kind: 'services',
+      target: c.req.param('id'),
+      edit: (before) => ({ ...before!, ...update }),
+      authorize: byTeam('services'),
+    });
+    await answerOne(c, 'services', service!.id);
+    return c.json(await serviceJson(c.env.DB, service!.id));
   })
   .delete('/services/:id', allow('read'), async (c) => {
-    const stored = await loadConfig(c.env.DB);
-    const service = currentOne(stored, 'services', c.req.param('id'));
-    await changeOne(c.env, c.get('principal'), 'services', service.id, null, stored);
+    await changeOne(c, {
+      kind: 'services',
+      target: c.req.param('id'),
+      edit: () => null,
+      authorize: byTeam('services'),
+    });
     return c.body(null, 204);
   })
   .get('/integrations', allow('read'), async (c) => {
@@ -196,42 +206,55 @@ export const serviceRoutes = new Hono<ApiEnv>()
   })
   .post('/integrations', allow('read'), async (c) => {
     const integration = await readJson(c.req.raw, integrationCreateSchema);
-    const stored = await loadConfig(c.env.DB);
-    if (stored.config.integrations.some((i) => i.id === integration.id)) throw taken('integrations', integration.id);
-    await changeOne(c.env, c.get('principal'), 'integrations', integration.id, integration, stored);
+    await changeOne(c, {
+      kind: 'integrations',
+      target: null,
+      edit: () => integration,
+      authorize: byTeam('integrations'),
+    });
+    await answerOne(c, 'integrations', integration.id);
     return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true), 201);
   })
   .get('/integrations/:id', allow('read'), async (c) => {
-    const integration = currentOne(await loadConfig(c.env.DB), 'integrations', c.req.param('id'));
+    const integration = await answerOne(c, 'integrations', c.req.param('id'));
     return c.json(
       await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, seesKeys(c.get('principal'))),
     );
   })
   .patch('/integrations/:id', allow('read'), async (c) => {
-    const stored = await loadConfig(c.env.DB);
-    const integration = currentOne(stored, 'integrations', c.req.param('id'));
     const update = await readJson(c.req.raw, integrationUpdateSchema);
-    await changeOne(c.env, c.get('principal'), 'integrations', integration.id, { ...integration, ...update }, stored);
-    return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true));
+    const integration = await changeOne(c, {
+      kind: 'integrations',
+      target: c.req.param('id'),
+      edit: (before) => ({ ...before!, ...update }),
+      authorize: byTeam('integrations'),
+    });
+    await answerOne(c, 'integrations', integration!.id);
+    return c.json(await integrationJson(c.env.DB, integration!.id, new URL(c.req.url).origin, true));
   })
   .delete('/integrations/:id', allow('read'), async (c) => {
-    const stored = await loadConfig(c.env.DB);
-    const integration = currentOne(stored, 'integrations', c.req.param('id'));
-    await changeOne(c.env, c.get('principal'), 'integrations', integration.id, null, stored);
+    await changeOne(c, {
+      kind: 'integrations',
+      target: c.req.param('id'),
+      edit: () => null,
+      authorize: byTeam('integrations'),
+    });
     return c.body(null, 204);
   })
   // An override (a vacation, a swap): one request replaces a user across every shift in its range.
-  // Who may manage the schedule may add one, and so may a responder for an override of their own.
+  // Who may manage the schedule may add any; a responder on it, a swap with a teammate (permissions.ts).
   .post('/schedules/:id/overrides', allow('read'), async (c) => {
     const override = await readJson(c.req.raw, overrideSchema);
-    const stored = await loadConfig(c.env.DB);
-    const schedule = currentOne(stored, 'schedules', c.req.param('id'));
-    const principal = c.get('principal');
-    const own = principal.role !== 'observer' && [override.user, override.replaces].includes(principal.handle);
-    if (!own) authorize(principal, stored.config, 'schedules', schedule);
-    const changed = { ...schedule, overrides: [...schedule.overrides, override] };
-    await changeOne(c.env, principal, 'schedules', schedule.id, changed, stored, true);
-    return c.json(currentOne(await loadConfig(c.env.DB), 'schedules', schedule.id), 201);
+    const schedule = await changeOne(c, {
+      kind: 'schedules',
+      target: c.req.param('id'),
+      edit: (before) => ({ ...before!, overrides: [...before!.overrides, override] }),
+      authorize: (principal, config, before) => {
+        const verdict = mayAddOverride(principal, config, before!, override);
+        if (!verdict.ok) throw new HttpError(403, 'forbidden', verdict.message);
+      },
+    });
+    return c.json(await answerOne(c, 'schedules', schedule!.id), 201);
   })
-  .route('/', wholeObjectRoutes('schedules', 'schedules', scheduleConfigSchema))
-  .route('/', wholeObjectRoutes('escalation-policies', 'escalation_policies', escalationPolicySchema));
+  .route('/', wholeObjectRoutes('schedules', 'schedules', scheduleConfigSchema, scheduleJson))
+  .route('/', wholeObjectRoutes('escalation-policies', 'escalation_policies', escalationPolicySchema, policyJson));

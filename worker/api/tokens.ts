@@ -7,6 +7,7 @@ import { apiTokens, users } from '../db/schema';
 import { HttpError, readJson } from '../http';
 import { allow, newToken, sha256Hex, type ApiEnv } from './auth';
 import { handleSchema } from '../vocabulary';
+import { mayMintTokenFor } from '../permissions';
 
 export const tokenCreateSchema = z
   .object({ user: handleSchema, name: z.string().trim().min(1).max(200).default('api') })
@@ -25,6 +26,8 @@ export const tokenRoutes = new Hono<ApiEnv>()
       throw new HttpError(400, 'invalid_request', `no user is named ${request.user}`, [
         { field: 'user', message: 'unknown user' },
       ]);
+    if (!mayMintTokenFor(c.get('principal'), user.role))
+      throw new HttpError(403, 'forbidden', `only an owner may create a token for an ${user.role}`);
     const token = newToken();
     const row = {
       id: crypto.randomUUID(),

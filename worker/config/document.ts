@@ -5,11 +5,22 @@ import { escalationPolicySchema } from '../escalation/policy';
 import { handleSchema, roleSchema } from '../vocabulary';
 import { integrationTypes } from '../ingest/adapter';
 import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
-import { contactMethodSchema, notificationRuleSchema } from '../users/contact';
+import {
+  contactMethodSchema,
+  MAX_CONTACT_METHODS,
+  MAX_NOTIFICATION_RULES,
+  notificationRuleSchema,
+} from '../users/contact';
 
 export const integrationKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9._~-]{16,128}$/, 'a key is 16–128 characters from A–Z a–z 0–9 . _ ~ -');
+
+/** Upper bounds on counts, so that one document cannot make a user, team or section unbounded. */
+export const MAX_HANDOFF_NOTICES = 10;
+export const MAX_TEAM_MEMBERS = 500;
+export const MAX_TEAM_ADMINS = 100;
+export const MAX_PER_SECTION = 5000;
 
 export const localeSchema = z.enum(['ko', 'en', 'ja', 'zh']);
 
@@ -28,7 +39,7 @@ export const userConfigSchema = z
   .object({
     id: handleSchema,
     name: z.string().trim().min(1).max(200),
-    email: z.email().optional(),
+    email: z.email().max(320).optional(),
     phone: z
       .string()
       .regex(/^\+[1-9]\d{6,14}$/, 'a phone number is E.164, e.g. +821012345678')
@@ -36,9 +47,9 @@ export const userConfigSchema = z
     time_zone: timeZoneSchema.default('UTC'),
     locale: localeSchema.default('en'),
     role: roleSchema.default('responder'),
-    contact_methods: z.array(contactMethodSchema).default([]),
-    notification_rules: z.array(notificationRuleSchema).default([]),
-    handoff_notices: z.array(handoffNoticeSchema).default([]),
+    contact_methods: z.array(contactMethodSchema).max(MAX_CONTACT_METHODS).default([]),
+    notification_rules: z.array(notificationRuleSchema).max(MAX_NOTIFICATION_RULES).default([]),
+    handoff_notices: z.array(handoffNoticeSchema).max(MAX_HANDOFF_NOTICES).default([]),
   })
   .strict();
 
@@ -46,9 +57,9 @@ export const teamConfigSchema = z
   .object({
     id: handleSchema,
     name: z.string().trim().min(1).max(200),
-    members: z.array(handleSchema).default([]),
-    /** Team admins manage the team's own services, schedules and policies. */
-    admins: z.array(handleSchema).default([]),
+    members: z.array(handleSchema).max(MAX_TEAM_MEMBERS).default([]),
+    /** Team admins (with at least the responder role) manage the team's own services, schedules and policies. */
+    admins: z.array(handleSchema).max(MAX_TEAM_ADMINS).default([]),
   })
   .strict();
 
@@ -69,9 +80,17 @@ export const serviceConfigSchema = z
     team: handleSchema.optional(),
     routing: routingSchema.default({ no_one: true }),
     /** An acknowledged incident not resolved within this many minutes triggers again. */
-    acknowledgement_timeout_minutes: z.number().positive().optional(),
+    acknowledgement_timeout_minutes: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60)
+      .optional(),
     /** An incident not resolved within this many minutes resolves by itself. */
-    auto_resolve_timeout_minutes: z.number().positive().optional(),
+    auto_resolve_timeout_minutes: z
+      .number()
+      .positive()
+      .max(90 * 24 * 60)
+      .optional(),
   })
   .strict();
 
@@ -93,12 +112,12 @@ export type Kind = (typeof kinds)[number];
 
 export const configDocumentSchema = z
   .object({
-    users: z.array(userConfigSchema).optional(),
-    teams: z.array(teamConfigSchema).optional(),
-    schedules: z.array(scheduleConfigSchema).optional(),
-    escalation_policies: z.array(escalationPolicySchema).optional(),
-    services: z.array(serviceConfigSchema).optional(),
-    integrations: z.array(integrationConfigSchema).optional(),
+    users: z.array(userConfigSchema).max(MAX_PER_SECTION).optional(),
+    teams: z.array(teamConfigSchema).max(MAX_PER_SECTION).optional(),
+    schedules: z.array(scheduleConfigSchema).max(MAX_PER_SECTION).optional(),
+    escalation_policies: z.array(escalationPolicySchema).max(MAX_PER_SECTION).optional(),
+    services: z.array(serviceConfigSchema).max(MAX_PER_SECTION).optional(),
+    integrations: z.array(integrationConfigSchema).max(MAX_PER_SECTION).optional(),
   })
   .strict()
   .superRefine((doc, ctx) => {

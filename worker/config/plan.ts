@@ -7,9 +7,15 @@ import { kinds, type ConfigDocument, type ConfigItem, type Configuration, type K
 
 export interface KindChanges<T> {
   created: T[];
+  /** Changed objects, under their new handle when renamed. */
   updated: T[];
   deleted: string[];
+  /** Objects that keep their row (internal id) under a new handle; each is among `updated` too. */
+  renamed: { from: string; to: string }[];
 }
+
+/** Old handle to new handle, per kind: what a change renames rather than deletes and creates. */
+export type Renames = Partial<Record<Kind, ReadonlyMap<string, string>>>;
 
 export type ConfigPlan = { [K in Kind]: KindChanges<ConfigItem<K>> };
 
@@ -29,38 +35,140 @@ function canonical(value: unknown): unknown {
   }
   return value;
 }
-const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/** The JSON of a value with sorted keys and no undefined fields: equal objects, equal text. */
+export const canonicalJson = (value: unknown) => JSON.stringify(canonical(value));
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
-function diff<T extends { id: string }>(current: T[], desired: T[] | undefined, keep?: (desired: T, current: T) => T) {
-  const changes: KindChanges<T> = { created: [], updated: [], deleted: [] };
+function diff<T extends { id: string }>(
+  current: T[],
+  desired: T[] | undefined,
+  renames: ReadonlyMap<string, string> = new Map(),
+  keep?: (desired: T, current: T) => T,
+) {
+  const changes: KindChanges<T> = { created: [], updated: [], deleted: [], renamed: [] };
   if (desired === undefined) return changes;
   const byId = new Map(current.map((item) => [item.id, item]));
+  const wantedIds = new Set(desired.map((item) => item.id));
+  // A rename holds when its old handle is gone from the document and its new one is not taken.
+  const renamedFrom = new Map(
+    [...renames]
+      .filter(([from, to]) => byId.has(from) && !wantedIds.has(from) && !byId.has(to))
+      .map(([f, t]) => [t, f]),
+  );
   for (const wanted of desired) {
-    const existing = byId.get(wanted.id);
+    const from = renamedFrom.get(wanted.id);
+    const existing = byId.get(from ?? wanted.id);
     if (!existing) {
       changes.created.push(wanted);
       continue;
     }
     const merged = keep ? keep(wanted, existing) : wanted;
-    if (!same(merged, existing)) changes.updated.push(merged);
+    if (from !== undefined) changes.renamed.push({ from, to: wanted.id });
+    if (from !== undefined || !same(merged, existing)) changes.updated.push(merged);
   }
-  const wantedIds = new Set(desired.map((item) => item.id));
-  changes.deleted = current.filter((item) => !wantedIds.has(item.id)).map((item) => item.id);
+  const renamedIds = new Set(renamedFrom.values());
+  changes.deleted = current
+    .filter((item) => !wantedIds.has(item.id) && !renamedIds.has(item.id))
+    .map((item) => item.id);
   return changes;
 }
 
-export function planConfig(current: Configuration, desired: ConfigDocument): ConfigPlan {
+/** An integration whose key the document keeps under a new handle is renamed, not replaced. */
+function integrationRenames(current: Configuration, desired: ConfigDocument): Map<string, string> {
+  const wanted = desired.integrations ?? [];
+  const wantedIds = new Set(wanted.map((i) => i.id));
+  const currentIds = new Set(current.integrations.map((i) => i.id));
+  const renames = new Map<string, string>();
+  for (const integration of wanted) {
+    if (integration.key === undefined || currentIds.has(integration.id)) continue;
+    const holder = current.integrations.find((i) => i.key === integration.key && !wantedIds.has(i.id));
+    if (holder && !renames.has(holder.id)) renames.set(holder.id, integration.id);
+  }
+  return renames;
+}
+
+export function planConfig(current: Configuration, desired: ConfigDocument, renames: Renames = {}): ConfigPlan {
   return {
-    users: diff(current.users, desired.users),
-    teams: diff(current.teams, desired.teams),
-    schedules: diff(current.schedules, desired.schedules),
-    escalation_policies: diff(current.escalation_policies, desired.escalation_policies),
-    services: diff(current.services, desired.services),
+    users: diff(current.users, desired.users, renames.users),
+    teams: diff(current.teams, desired.teams, renames.teams),
+    schedules: diff(current.schedules, desired.schedules, renames.schedules),
+    escalation_policies: diff(current.escalation_policies, desired.escalation_policies, renames.escalation_policies),
+    services: diff(current.services, desired.services, renames.services),
     // An integration without a key in the document keeps the key it has.
-    integrations: diff(current.integrations, desired.integrations, (wanted, existing) => ({
-      ...wanted,
-      key: wanted.key ?? existing.key,
-    })),
+    integrations: diff(
+      current.integrations,
+      desired.integrations,
+      new Map([...integrationRenames(current, desired), ...(renames.integrations ?? [])]),
+      (wanted, existing) => ({ ...wanted, key: wanted.key ?? existing.key }),
+    ),
+  };
+}
+
+/**
+ * The configuration with one object renamed and every reference to its old handle following:
+ * a user in teams, layers, overrides, policies and routing; a team as owner and as responder; a
+ * schedule in policies and routing; a policy in routing; a service in integrations.
+ */
+export function renameEverywhere<K extends Kind>(
+  config: Configuration,
+  kind: K,
+  from: string,
+  to: string,
+): Configuration {
+  const one = (handle: string) => (handle === from ? to : handle);
+  const opt = (handle: string | undefined) => (handle === undefined ? undefined : one(handle));
+  const named = <T extends { id: string }>(items: T[], k: Kind) =>
+    k === kind ? items.map((item) => (item.id === from ? { ...item, id: to } : item)) : items;
+  const withTeam = <T extends { team?: string }>(item: T): T =>
+    kind === 'teams' && item.team === from ? { ...item, team: to } : item;
+  return {
+    users: named(config.users, 'users'),
+    teams: named(config.teams, 'teams').map((team) =>
+      kind === 'users' ? { ...team, members: team.members.map(one), admins: team.admins.map(one) } : team,
+    ),
+    schedules: named(config.schedules, 'schedules')
+      .map(withTeam)
+      .map((schedule) =>
+        kind === 'users'
+          ? {
+              ...schedule,
+              layers: schedule.layers.map((layer) => ({ ...layer, members: layer.members.map(one) })),
+              overrides: schedule.overrides.map((o) => ({
+                ...o,
+                user: one(o.user),
+                ...(o.replaces === undefined ? {} : { replaces: opt(o.replaces) }),
+              })),
+            }
+          : schedule,
+      ),
+    escalation_policies: named(config.escalation_policies, 'escalation_policies')
+      .map(withTeam)
+      .map((policy) => ({
+        ...policy,
+        steps: policy.steps.map((step) => ({
+          ...step,
+          responders: step.responders.map((r) => {
+            if ('user' in r) return kind === 'users' ? { user: one(r.user) } : r;
+            if ('schedule' in r) return kind === 'schedules' ? { schedule: one(r.schedule) } : r;
+            if ('team' in r) return kind === 'teams' ? { team: one(r.team) } : r;
+            return kind === 'teams' ? { random_member_of: one(r.random_member_of) } : r;
+          }),
+        })),
+      })),
+    services: named(config.services, 'services')
+      .map(withTeam)
+      .map((service) => {
+        const routing = service.routing;
+        if ('user' in routing && kind === 'users') return { ...service, routing: { user: one(routing.user) } };
+        if ('schedule' in routing && kind === 'schedules')
+          return { ...service, routing: { schedule: one(routing.schedule) } };
+        if ('escalation_policy' in routing && kind === 'escalation_policies')
+          return { ...service, routing: { escalation_policy: one(routing.escalation_policy) } };
+        return service;
+      }),
+    integrations: named(config.integrations, 'integrations').map((integration) =>
+      kind === 'services' ? { ...integration, service: one(integration.service) } : integration,
+    ),
   };
 }
 

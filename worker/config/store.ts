@@ -1,8 +1,8 @@
 // Reads the live configuration from D1 and writes a plan to it in one batch (one transaction).
-import { eq, isNull } from 'drizzle-orm';
+import { eq, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
-import { escalationPolicies, integrations, schedules, services, teams, users } from '../db/schema';
+import { configRevision, escalationPolicies, integrations, schedules, services, teams, users } from '../db/schema';
 import { kinds, type ConfigItem, type Configuration, type Kind } from './document';
 import type { ConfigPlan } from './plan';
 
@@ -12,6 +12,8 @@ export type IdIndex = Record<Kind, Map<string, string>>;
 export interface StoredConfig {
   config: Configuration;
   ids: IdIndex;
+  /** Bumped by every write: a write planned from this read goes through only while it is current. */
+  revision: number;
 }
 
 const tables = {
@@ -38,7 +40,8 @@ export async function loadConfig(d1: D1Database): Promise<StoredConfig> {
     const table = tables[kind];
     return db.select().from(table).where(isNull(table.deletedAt)).orderBy(table.createdAt, table.handle);
   };
-  const rows = await db.batch([
+  const [revisionRows, ...rows] = await db.batch([
+    db.select().from(configRevision).where(eq(configRevision.id, 1)),
     select('users'),
     select('teams'),
     select('schedules'),
@@ -52,7 +55,12 @@ export async function loadConfig(d1: D1Database): Promise<StoredConfig> {
   const ids = Object.fromEntries(
     kinds.map((kind, i) => [kind, new Map(rows[i]!.map((r) => [r.handle, r.id]))]),
   ) as IdIndex;
-  return { config, ids };
+  return { config, ids, revision: revisionRows[0]?.revision ?? 0 };
+}
+
+async function currentRevision(db: Db): Promise<number> {
+  const row = await db.select().from(configRevision).where(eq(configRevision.id, 1)).get();
+  return row?.revision ?? 0;
 }
 
 /** The columns beyond the common ones that a kind's row needs. */
@@ -69,16 +77,40 @@ function extraColumns<K extends Kind>(kind: K, item: ConfigItem<K>, idOf: (kind:
   }
 }
 
-/** Secrets made once, when a row is created, and never part of the document. */
-function createdOnlyColumns(kind: Kind) {
-  return kind === 'users' || kind === 'schedules' ? { calendarSecret: randomHex(20) } : {};
+/** The secret in an iCalendar feed URL. */
+export function newCalendarSecret(): string {
+  return randomHex(20);
 }
 
-/** Writes the plan; returns the internal ids of everything live afterwards. */
-export async function applyPlan(d1: D1Database, plan: ConfigPlan, ids: IdIndex, now: Date): Promise<IdIndex> {
+/** Secrets made when a row is created (and changed only by rotating them), never part of the document. */
+function createdOnlyColumns(kind: Kind) {
+  return kind === 'users' || kind === 'schedules' ? { calendarSecret: newCalendarSecret() } : {};
+}
+
+/**
+ * Writes the plan made from `basedOn`, in one batch that fails whole when another write came
+ * between that read and this write. Returns the internal ids of everything live afterwards, or
+ * null when the configuration changed since `basedOn` (nothing is written then).
+ */
+export async function applyPlan(
+  d1: D1Database,
+  plan: ConfigPlan,
+  basedOn: Pick<StoredConfig, 'ids' | 'revision'>,
+  now: Date,
+): Promise<IdIndex | null> {
+  const { ids, revision } = basedOn;
   const db: Db = drizzle(d1);
   const at = now.toISOString();
   const next = Object.fromEntries(kinds.map((kind) => [kind, new Map(ids[kind])])) as IdIndex;
+  // A renamed object keeps its row: its new handle names its old id.
+  for (const kind of kinds) {
+    for (const { from, to } of plan[kind].renamed) {
+      const id = ids[kind].get(from);
+      if (id === undefined) throw new Error(`no ${kind} ${from}`);
+      next[kind].delete(from);
+      next[kind].set(to, id);
+    }
+  }
   for (const kind of kinds) {
     for (const created of plan[kind].created) next[kind].set(created.id, crypto.randomUUID());
   }
@@ -87,7 +119,20 @@ export async function applyPlan(d1: D1Database, plan: ConfigPlan, ids: IdIndex, 
     if (id === undefined) throw new Error(`no ${kind} ${handle}`);
     return id;
   };
-  const statements: BatchItem<'sqlite'>[] = [];
+  // The guard: an insert that breaks NOT NULL, and so fails the batch, unless the revision is the
+  // one the plan was made from. Then the bump, which a concurrent write planned from the same
+  // revision meets as a stale revision in its own guard.
+  const statements: BatchItem<'sqlite'>[] = [
+    db
+      .insert(configRevision)
+      .select(
+        sql`SELECT 1, NULL WHERE coalesce((SELECT revision FROM config_revision WHERE id = 1), 0) <> ${revision}`,
+      ),
+    db
+      .insert(configRevision)
+      .values({ id: 1, revision: revision + 1 })
+      .onConflictDoUpdate({ target: configRevision.id, set: { revision: revision + 1 } }),
+  ];
   for (const kind of kinds) {
     const table = tables[kind];
     for (const handle of plan[kind].deleted) {
@@ -96,6 +141,17 @@ export async function applyPlan(d1: D1Database, plan: ConfigPlan, ids: IdIndex, 
           .update(table)
           .set({ deletedAt: at, updatedAt: at })
           .where(eq(table.id, idOf(kind, handle))),
+      );
+    }
+    // Renamed rows first let go of their handles (a handle is unique among live rows, checked at
+    // every statement), so that renames may swap handles or a new object take an old one.
+    for (const { to } of plan[kind].renamed) {
+      const id = idOf(kind, to);
+      statements.push(
+        db
+          .update(table)
+          .set({ handle: `renaming:${id}` })
+          .where(eq(table.id, id)),
       );
     }
     for (const item of plan[kind].created as ConfigItem<Kind>[]) {
@@ -123,6 +179,7 @@ export async function applyPlan(d1: D1Database, plan: ConfigPlan, ids: IdIndex, 
         db
           .update(table)
           .set({
+            handle,
             name: item.name,
             definition,
             updatedAt: at,
@@ -134,6 +191,11 @@ export async function applyPlan(d1: D1Database, plan: ConfigPlan, ids: IdIndex, 
   }
   for (const kind of kinds) for (const handle of plan[kind].deleted) next[kind].delete(handle);
   const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  try {
+    await db.batch([first!, ...rest]);
+  } catch (error) {
+    if ((await currentRevision(db)) !== revision) return null;
+    throw error;
+  }
   return next;
 }

@@ -29,6 +29,15 @@ export const users = sqliteTable(
   (t) => [uniqueIndex('users_handle').on(t.handle).where(live), uniqueIndex('users_calendar').on(t.calendarSecret)],
 );
 
+/**
+ * One row (id 1): bumped by every write of the configuration, in the same batch, which fails when
+ * the revision is not the one the write was planned from. No row yet reads as revision 0.
+ */
+export const configRevision = sqliteTable('config_revision', {
+  id: integer('id').primaryKey(),
+  revision: integer('revision').notNull(),
+});
+
 export const apiTokens = sqliteTable(
   'api_tokens',
   {

@@ -23,12 +23,16 @@ const responder = fc.oneof(
   fc.constantFrom('noc', 'void').map((team) => ({ team })),
   fc.constantFrom('noc', 'void').map((random_member_of) => ({ random_member_of })),
 );
-const step = fc.record({
-  responders: fc.array(responder, { minLength: 1, maxLength: 3 }),
-  delay_minutes: fc.constantFrom(0, 0.05, 0.1, 1, 2.5, 5),
-  repeat: fc.integer({ min: 0, max: 2 }),
-  include_previous: fc.boolean(),
-});
+// The schema refuses repeats that wait for nothing: a step repeating without a delay, a pass without one.
+const step = fc
+  .record({
+    responders: fc.array(responder, { minLength: 1, maxLength: 3 }),
+    delay_minutes: fc.constantFrom(0, 0.05, 0.1, 1, 2.5, 5),
+    repeat: fc.integer({ min: 0, max: 2 }),
+    include_previous: fc.boolean(),
+  })
+  .map((s) => (s.delay_minutes === 0 ? { ...s, repeat: 0 } : s));
+const waits = (steps: { delay_minutes: number }[]) => steps.some((s) => s.delay_minutes > 0);
 const anyPolicy = fc
   .record({
     steps: fc.array(step, { minLength: 1, maxLength: 5 }),
@@ -36,7 +40,11 @@ const anyPolicy = fc
     repeat_from_step: fc.integer({ min: 1, max: 5 }),
     final_notification: fc.boolean(),
   })
-  .map((p) => policy({ ...p, repeat_from_step: Math.min(p.repeat_from_step, p.steps.length) }));
+  .map((p) => {
+    const repeat_from_step = Math.min(p.repeat_from_step, p.steps.length);
+    const repeat = waits(p.steps.slice(repeat_from_step - 1)) ? p.repeat : 0;
+    return policy({ ...p, repeat, repeat_from_step });
+  });
 
 const people = directory({
   schedules: { day: (at) => [Math.floor(at.getTime() / 60_000) % 2 === 0 ? 'kim' : 'lee'] },

@@ -327,7 +327,8 @@ describe('firing a step', () => {
 
 describe('planning an escalation', () => {
   it('ends a zero-delay policy after maxFirings, returning the firing it stopped before', () => {
-    const spin = policy({ repeat: 1_000_000, steps: [{ responders: [{ user: 'lee' }], delay_minutes: 0 }] });
+    // The schema refuses such a policy; the engine stops it anyway.
+    const spin = { ...policy({ steps: [{ responders: [{ user: 'lee' }], delay_minutes: 0 }] }), repeat: 1_000_000 };
     const plan = planEscalation(spin, ctx, t0);
     expect(plan.events).toHaveLength(1000);
     expect(plan.next).toEqual({ at: t0, position: pos(1000, 0, 0) });

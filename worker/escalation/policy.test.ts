@@ -114,6 +114,31 @@ describe('escalation policy validation', () => {
   });
 });
 
+describe('escalation policy bounds', () => {
+  it('refuses a policy that repeats steps which wait for nothing, at repeat', () => {
+    const instant = step({ delay_minutes: 0 });
+    expect(issues({ repeat: 3, steps: [instant, instant] }).map((i) => i.path)).toEqual(['repeat']);
+    expect(issues({ repeat: 3, repeat_from_step: 2, steps: [step(), instant] }).map((i) => i.path)).toEqual(['repeat']);
+    expect(issues({ repeat: 3, steps: [instant, step()] })).toEqual([]);
+    expect(issues({ repeat: 0, steps: [instant] })).toEqual([]);
+  });
+
+  it('refuses a step that repeats without a delay, at the step', () => {
+    expect(issues({ steps: [step({ delay_minutes: 0, repeat: 2 })] }).map((i) => i.path)).toEqual(['steps[0].repeat']);
+  });
+
+  it('caps repeats, steps, responders and delays', () => {
+    expect(issues({ repeat: 21, steps: [step()] }).map((i) => i.path)).toEqual(['repeat']);
+    expect(issues({ steps: [step({ repeat: 21 })] }).map((i) => i.path)).toEqual(['steps[0].repeat']);
+    expect(issues({ steps: Array.from({ length: 21 }, () => step()) }).map((i) => i.path)).toEqual(['steps']);
+    const many = Array.from({ length: 21 }, (_, i) => ({ user: `u${i}` }));
+    expect(issues({ steps: [step({ responders: many })] }).map((i) => i.path)).toEqual(['steps[0].responders']);
+    expect(issues({ steps: [step({ delay_minutes: 7 * 24 * 60 + 1 })] }).map((i) => i.path)).toEqual([
+      'steps[0].delay_minutes',
+    ]);
+  });
+});
+
 describe('a single-responder policy', () => {
   it('is a valid one-step policy without repeats', () => {
     const single = singleResponderPolicy({ schedule: 'primary' }, 'service-web');

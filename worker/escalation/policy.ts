@@ -3,6 +3,13 @@
 import { z } from 'zod';
 import { handleSchema } from '../vocabulary';
 
+/** Upper bounds, so that no document makes an escalation that never ends or never waits. */
+export const MAX_STEPS = 20;
+export const MAX_RESPONDERS_PER_STEP = 20;
+export const MAX_REPEAT = 20;
+/** A week: a longer wait before the next step is a mistake, not a policy. */
+export const MAX_DELAY_MINUTES = 7 * 24 * 60;
+
 export const responderKinds = ['user', 'schedule', 'team', 'random_member_of'] as const;
 
 /** A responder names exactly one user, schedule, team, or team to pick one member of at random. */
@@ -19,15 +26,19 @@ export const responderSchema = z.union(
 
 export const stepSchema = z
   .object({
-    responders: z.array(responderSchema).min(1),
+    responders: z.array(responderSchema).min(1).max(MAX_RESPONDERS_PER_STEP),
     /** How long to wait after this step (and after each of its repeats) before the next. */
-    delay_minutes: z.number().nonnegative(),
+    delay_minutes: z.number().nonnegative().max(MAX_DELAY_MINUTES),
     /** Extra runs of this step before the next step. */
-    repeat: z.int().nonnegative().default(0),
+    repeat: z.int().nonnegative().max(MAX_REPEAT).default(0),
     /** Also page every earlier step's responders. */
     include_previous: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((step) => !(step.repeat > 0 && step.delay_minutes === 0), {
+    path: ['repeat'],
+    message: 'a step that repeats needs a delay_minutes above 0, or its repeats all page at once',
+  });
 
 export const escalationPolicySchema = z
   .object({
@@ -37,12 +48,12 @@ export const escalationPolicySchema = z
     team: handleSchema.optional(),
     stop_when: z.enum(['acknowledged', 'resolved']).default('acknowledged'),
     /** Extra passes of the whole policy after its last step. */
-    repeat: z.int().nonnegative().default(0),
+    repeat: z.int().nonnegative().max(MAX_REPEAT).default(0),
     /** 1-based: the step a repeated pass restarts from. */
-    repeat_from_step: z.int().min(1).default(1),
+    repeat_from_step: z.int().min(1).max(MAX_STEPS).default(1),
     /** Page every responder of every step once more when the policy is exhausted. */
     final_notification: z.boolean().default(false),
-    steps: z.array(stepSchema).min(1).max(20),
+    steps: z.array(stepSchema).min(1).max(MAX_STEPS),
   })
   .strict()
   .superRefine((policy, ctx) => {
@@ -53,6 +64,18 @@ export const escalationPolicySchema = z
         code: 'custom',
         path: ['repeat_from_step'],
         message: `repeat_from_step ${policy.repeat_from_step} is beyond the last step (${policy.steps.length})`,
+      });
+      return;
+    }
+    // A pass that repeats without waiting anywhere pages everyone `repeat` times at once.
+    const repeated = policy.steps.slice(policy.repeat_from_step - 1);
+    const wait = repeated.reduce((sum, step) => sum + (step?.delay_minutes ?? 0) * (1 + (step?.repeat ?? 0)), 0);
+    if (typeof policy.repeat === 'number' && policy.repeat > 0 && wait === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['repeat'],
+        message:
+          'a policy that repeats needs a delay_minutes above 0 in a step it repeats, or it loops without waiting',
       });
     }
   })

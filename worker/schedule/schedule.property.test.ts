@@ -36,7 +36,7 @@ const rotation = fc.oneof(
   fc.constant({ type: 'weekly' as const }),
   fc.record({
     type: fc.constant('custom' as const),
-    hours: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.constantFrom(0.5, 1.5, 7.25)),
+    hours: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.constantFrom(1.5, 7.25)),
   }),
 );
 

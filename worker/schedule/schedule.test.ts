@@ -589,9 +589,24 @@ describe('validation', () => {
     expect(issues(withLayer({ members: [] }))).toEqual(['layers.0.members']);
   });
 
+  it('caps layers, members, overrides and names', () => {
+    const layer = valid.layers[0]!;
+    expect(issues({ ...valid, layers: Array.from({ length: 21 }, (_, i) => ({ ...layer, name: `L${i}` })) })).toEqual([
+      'layers',
+    ]);
+    expect(issues(withLayer({ members: Array.from({ length: 201 }, (_, i) => `u${i}`) }))).toEqual([
+      'layers.0.members',
+    ]);
+    expect(issues(withLayer({ name: 'x'.repeat(201) }))).toEqual(['layers.0.name']);
+    const override = { user: 'a', start: '2026-01-01T00:00', end: '2026-01-02T00:00' };
+    expect(issues({ ...valid, overrides: Array.from({ length: 501 }, () => override) })).toEqual(['overrides']);
+  });
+
   it('checks rotations', () => {
     expect(issues(withLayer({ rotation: { type: 'custom', hours: 8 } }))).toEqual([]);
     expect(issues(withLayer({ rotation: { type: 'custom', hours: 0 } }))).toEqual(['layers.0.rotation.hours']);
+    expect(issues(withLayer({ rotation: { type: 'custom', hours: 0.5 } }))).toEqual(['layers.0.rotation.hours']);
+    expect(issues(withLayer({ rotation: { type: 'custom', hours: 1 } }))).toEqual([]);
     expect(issues(withLayer({ rotation: { type: 'custom' } }))).toEqual(['layers.0.rotation.hours']);
     expect(issues(withLayer({ rotation: { type: 'monthly' } }))).toEqual(['layers.0.rotation.type']);
   });

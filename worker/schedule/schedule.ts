@@ -10,7 +10,16 @@ const absoluteDateTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /** A user handle; whether the user exists is for the caller to check. */
-const userHandleSchema = z.string().min(1);
+const userHandleSchema = z.string().min(1).max(64);
+
+/** Upper bounds on what one schedule holds. */
+export const MAX_LAYERS = 20;
+export const MAX_MEMBERS_PER_LAYER = 200;
+export const MAX_RESTRICTIONS_PER_LAYER = 50;
+export const MAX_OVERRIDES = 500;
+/** A rotation turns at least hourly and at most yearly. */
+export const MIN_ROTATION_HOURS = 1;
+export const MAX_ROTATION_HOURS = 366 * 24;
 
 /** A local date-time in the schedule's zone, or an absolute instant when it carries an offset or Z. */
 export const dateTimeSchema = z
@@ -24,13 +33,13 @@ export const timeOfDaySchema = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, '
 export const rotationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('daily') }).strict(),
   z.object({ type: z.literal('weekly') }).strict(),
-  z.object({ type: z.literal('custom'), hours: z.number().positive() }).strict(),
+  z.object({ type: z.literal('custom'), hours: z.number().min(MIN_ROTATION_HOURS).max(MAX_ROTATION_HOURS) }).strict(),
 ]);
 
 /** On the listed days, on call from `from` to `to`; a `to` at or before `from` is on the next day. */
 export const restrictionSchema = z
   .object({
-    days: z.array(z.enum(weekdays)).min(1),
+    days: z.array(z.enum(weekdays)).min(1).max(weekdays.length),
     from: timeOfDaySchema,
     to: timeOfDaySchema,
   })
@@ -38,11 +47,11 @@ export const restrictionSchema = z
 
 export const layerSchema = z
   .object({
-    name: z.string().min(1),
+    name: z.string().min(1).max(200),
     start: dateTimeSchema,
     rotation: rotationSchema,
-    members: z.array(userHandleSchema).min(1),
-    restrictions: z.array(restrictionSchema).default([]),
+    members: z.array(userHandleSchema).min(1).max(MAX_MEMBERS_PER_LAYER),
+    restrictions: z.array(restrictionSchema).max(MAX_RESTRICTIONS_PER_LAYER).default([]),
   })
   .strict();
 
@@ -63,13 +72,13 @@ export const overrideSchema = z
 
 export const scheduleSchema = z
   .object({
-    id: z.string().min(1),
-    name: z.string().min(1),
+    id: z.string().min(1).max(64),
+    name: z.string().min(1).max(200),
     /** The team that owns it: that team's admins may change it. */
-    team: z.string().min(1).optional(),
+    team: z.string().min(1).max(64).optional(),
     time_zone: timeZoneSchema,
-    layers: z.array(layerSchema).min(1),
-    overrides: z.array(overrideSchema).default([]),
+    layers: z.array(layerSchema).min(1).max(MAX_LAYERS),
+    overrides: z.array(overrideSchema).max(MAX_OVERRIDES).default([]),
   })
   .strict()
   .superRefine((schedule, ctx) => {
@@ -171,6 +180,16 @@ function wallClock(dateTime: string, zone: string): Temporal.PlainDateTime {
 function toInstant(dateTime: string, zone: string): number {
   if (isLocal(dateTime)) return resolve(Temporal.PlainDateTime.from(dateTime), zone);
   return Temporal.Instant.from(dateTime).epochMilliseconds;
+}
+
+/** The stretch an override covers, in the schedule's zone. */
+export function overrideInterval(override: Override, zone: string): Interval {
+  return { start: new Date(toInstant(override.start, zone)), end: new Date(toInstant(override.end, zone)) };
+}
+
+/** Everyone who takes turns in one of the schedule's layers. */
+export function layerMembers(schedule: Schedule): Set<string> {
+  return new Set(schedule.layers.flatMap((layer) => layer.members));
 }
 
 /** When a layer's handoffs happen: handoff k starts shift k. */

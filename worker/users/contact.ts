@@ -12,18 +12,25 @@ export const contactMethodSchema = z
   .object({
     id: handleSchema,
     type: contactMethodTypeSchema,
-    address: z.string().min(1).optional(),
+    address: z.string().min(1).max(500).optional(),
   })
   .strict();
 
 /** For incidents of these urgencies, page through `contact_method` this long after being reached. */
 export const notificationRuleSchema = z
   .object({
-    urgencies: z.array(urgencySchema).min(1),
+    urgencies: z.array(urgencySchema).min(1).max(urgencySchema.options.length),
     contact_method: handleSchema,
-    delay_minutes: z.number().nonnegative(),
+    delay_minutes: z
+      .number()
+      .nonnegative()
+      .max(24 * 60),
   })
   .strict();
+
+/** Upper bounds on what one user holds. */
+export const MAX_CONTACT_METHODS = 20;
+export const MAX_NOTIFICATION_RULES = 50;
 
 export type ContactMethodType = z.infer<typeof contactMethodTypeSchema>;
 export type ContactMethod = z.infer<typeof contactMethodSchema>;
