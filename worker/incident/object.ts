@@ -504,8 +504,10 @@ export class IncidentObject extends DurableObject<Env> {
   }
 
   /**
-   * Sets the one alarm to the earliest due moment: the next timer (later after failures), and a
-   * backstop for each destination with work pending (sooner after failed drains); or none.
+   * Keeps the one alarm no later than the earliest due moment: the next timer (later after
+   * failures), and a backstop for each destination with work pending (sooner after failed drains).
+   * An alarm already set early enough is left alone, and one no longer needed is left to fire and
+   * find nothing: on the path of every change, each alarm write is disk work saved.
    */
   private async armAlarm(): Promise<void> {
     if (this.version === 0) return;
@@ -521,15 +523,9 @@ export class IncidentObject extends DurableObject<Env> {
         this.timers.failures > 0 ? now + backoff(this.timers.failures) : this.timers.busy ? now + BACKSTOP_MS : 0;
       candidates.push(Math.max(timerDue, earliest));
     }
-    if (candidates.length === 0) {
-      if (this.alarmAt !== null) {
-        this.alarmAt = null;
-        await this.ctx.storage.deleteAlarm();
-      }
-      return;
-    }
+    if (candidates.length === 0) return;
     const due = Math.min(...candidates);
-    if (this.alarmAt === due) return;
+    if (this.alarmAt !== null && this.alarmAt > now && this.alarmAt <= due) return;
     this.alarmAt = due;
     await this.ctx.storage.setAlarm(due);
   }

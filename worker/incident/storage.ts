@@ -1,5 +1,6 @@
 // The incident object's own SQLite schema, versioned like D1's: each migration runs once, in order,
-// and a new object creates its tables in the commit of its first change.
+// and a new object creates its tables in the commit of its first change. No indexes: an object holds
+// a handful of incidents, and every index is pages written on the path of each new incident.
 //
 // incidents: each incident's state and escalation snapshot; `revision` > `synced_revision` is a copy
 //   D1 does not have yet. timeline and alerts: the incident's log and its latest alerts (`synced` = D1
@@ -14,17 +15,14 @@ const migrations = [
    CREATE TABLE timeline (
      seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, incident_id TEXT NOT NULL, entry TEXT NOT NULL,
      synced INTEGER NOT NULL DEFAULT 0);
-   CREATE INDEX timeline_unsynced ON timeline (seq) WHERE synced = 0;
    CREATE TABLE alerts (
      seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, incident_id TEXT NOT NULL, record TEXT NOT NULL,
      synced INTEGER NOT NULL DEFAULT 0);
-   CREATE INDEX alerts_unsynced ON alerts (seq) WHERE synced = 0;
    CREATE TABLE pages (
      id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, job TEXT NOT NULL, status TEXT NOT NULL, detail TEXT,
      processed_at TEXT, sent INTEGER NOT NULL DEFAULT 0, synced INTEGER NOT NULL DEFAULT 1);
    CREATE TABLE timers (
-     id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, due INTEGER NOT NULL, kind TEXT NOT NULL, timer TEXT NOT NULL);
-   CREATE INDEX timers_due ON timers (due)`,
+     id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, due INTEGER NOT NULL, kind TEXT NOT NULL, timer TEXT NOT NULL)`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
