@@ -1,10 +1,21 @@
 // The escalation, driven alarm by alarm in the real runtime: the clock is faked (Date only), each
 // step is fired with runDurableObjectAlarm, and the outbox (notifications) and timeline are checked.
-import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  evictDurableObject,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, failD1, postEvent } from '../test/helpers';
+import { consumeNotifications, DEAD_LETTER_QUEUE } from '../notify/consumer';
 import { incidentObject, incidentObjectName, type IngestResult } from './commands';
+import type { IncidentObject } from './object';
+import { timelineEntrySchema } from './timeline';
 
 // In the future, so that the runtime's own alarms (real time) never fire a timer before the test does.
 const T0 = Date.parse('2030-11-27T01:00:00Z'); // 10:00 in Seoul
@@ -340,6 +351,58 @@ describe('escalation driven by the incident object', () => {
         timeout: 5000,
       },
     );
+  });
+
+  it('a page that exhausts its retries lands on the dead-letter queue and is marked failed on the timeline', async () => {
+    const { id, stub } = await setUp();
+    await at(stub, T0);
+    await vi.waitFor(async () => expect(await notifiedOnTimeline(id)).toEqual(['kim:push']), { timeout: 5000 });
+    // The SMS page never reaches the real consumer: the queue refuses it here.
+    const queue = Object.getPrototypeOf(env.NOTIFICATIONS) as Record<'send' | 'sendBatch', () => Promise<void>>;
+    const refused = [
+      vi.spyOn(queue, 'sendBatch').mockRejectedValue(new Error('refused')),
+      vi.spyOn(queue, 'send').mockRejectedValue(new Error('refused')),
+    ];
+    try {
+      await at(stub, minutes(2));
+    } finally {
+      refused.forEach((spy) => spy.mockRestore());
+    }
+    const detail = (await runInDurableObject(stub, (object: IncidentObject) => object.detail(id)))!;
+    const sms = detail.pages.find((p) => p.job.contactMethod.type === 'sms')!.job;
+    // As the runtime hands it over once the notification queue gave up on it.
+    const batch = createMessageBatch(DEAD_LETTER_QUEUE, [
+      { id: 'dead-1', timestamp: new Date(), attempts: 1, body: sms },
+    ]);
+    const ctx = createExecutionContext();
+    await consumeNotifications(batch, env);
+    await waitOnExecutionContext(ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['dead-1']);
+    const failed = (await api('GET', `/incidents/${id}`)).body.timeline.filter(
+      (t: { type: string }) => t.type === 'page_failed',
+    );
+    expect(failed).toEqual([
+      expect.objectContaining({
+        details: expect.objectContaining({
+          user: 'kim',
+          channel: 'sms',
+          reason: expect.stringMatching(/ran out of retries/),
+        }),
+      }),
+    ]);
+  });
+
+  it('records every timeline entry as one of the typed entries, each with its actor', async () => {
+    const { id, stub } = await setUp();
+    for (const m of [0, 2, 5, 7, 15]) await at(stub, minutes(m));
+    await api('POST', `/incidents/${id}/comment`, { text: 'looking' });
+    await api('POST', `/incidents/${id}/acknowledge`);
+    const { timeline } = (await api('GET', `/incidents/${id}`)).body;
+    expect(timeline.length).toBeGreaterThan(8);
+    for (const entry of timeline) {
+      const { id: _, ...typed } = entry;
+      expect(timelineEntrySchema.safeParse(typed).success, JSON.stringify(entry)).toBe(true);
+    }
   });
 
   it('a page already queued when the incident is acknowledged is recorded as cancelled', async () => {

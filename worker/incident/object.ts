@@ -278,7 +278,7 @@ export class IncidentObject extends DurableObject<Env> {
           `INSERT INTO pages (id, incident_id, job, status, detail, processed_at, sent, synced)
            VALUES (?, ?, ?, ?, ?, ?, 1, 0)
            ON CONFLICT (id) DO UPDATE SET status = excluded.status, detail = excluded.detail,
-             processed_at = excluded.processed_at, synced = 0`,
+             processed_at = excluded.processed_at, sent = 1, synced = 0`,
           page.job.id,
           id,
           JSON.stringify(page.job),
