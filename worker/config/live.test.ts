@@ -1,0 +1,29 @@
+// The live configuration as ingest reads it: one load from D1 in flight per isolate, whatever the
+// number of requests waiting on it.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it, vi } from 'vitest';
+import { postEvent, setUpIntegration } from '../test/helpers';
+
+describe('the live configuration', () => {
+  it('is loaded once for a burst of requests that find it stale', async () => {
+    const { key } = await setUpIntegration('live-burst');
+    const database = Object.getPrototypeOf(env.DB) as { prepare: (sql: string) => unknown };
+    const prepare = vi.spyOn(database, 'prepare');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_000); // every copy this isolate holds is stale now
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => postEvent(key, { summary: 'burst', event_id: `burst-${i}` })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
+      const loads = prepare.mock.calls.filter(([sql]) => /from "integrations"/.test(sql)).length;
+      // One load for the twenty requests, and at most one more for the twenty new incidents' objects
+      // (here they may hold their own copy of the module): without one load in flight, forty.
+      expect(loads).toBeGreaterThanOrEqual(1);
+      expect(loads).toBeLessThanOrEqual(2);
+    } finally {
+      vi.useRealTimers();
+      prepare.mockRestore();
+    }
+  });
+});
