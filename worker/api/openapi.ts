@@ -1,6 +1,10 @@
-// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests.
+// The OpenAPI 3.1 document, generated from the route definitions that also validate requests (the
+// API's apiRoute definitions and the ingest route's), and from the list below for the routes not
+// yet defined that way.
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { standardEventSchema } from '../ingest/standard';
+import { ingestRouteDefinition } from '../ingest/routes';
+import type { ApiEnv } from './auth';
 import { escalationPolicySchema } from '../escalation/policy';
 import { overrideSchema } from '../schedule/schedule';
 import { configDocumentSchema, scheduleConfigSchema } from '../config/document';
@@ -15,7 +19,6 @@ import {
 import { reassignSchema, simulateSchema } from './oncall';
 import { instantQuerySchema, rangeQuerySchema } from './schedules';
 import { teamCreateSchema, teamUpdateSchema } from './teams';
-import { tokenCreateSchema } from './tokens';
 import { userCreateSchema, userUpdateSchema } from './users';
 
 interface Operation {
@@ -25,19 +28,9 @@ interface Operation {
   body?: z.ZodType;
   query?: z.ZodType;
   success: number;
-  /** No bearer token: the integration key in the path is the credential. */
-  public?: true;
 }
 
 const operations: Operation[] = [
-  {
-    method: 'post',
-    path: '/integration/standard/v1/{key}',
-    summary: 'Send an event (standard integration)',
-    body: standardEventSchema,
-    success: 202,
-    public: true,
-  },
   { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: incidentListQuerySchema, success: 200 },
   { method: 'get', path: '/api/v1/incidents/{id}', summary: 'An incident with its alerts and timeline', success: 200 },
   { method: 'post', path: '/api/v1/incidents/{id}/acknowledge', summary: 'Acknowledge an incident', success: 200 },
@@ -82,14 +75,6 @@ const operations: Operation[] = [
     summary: 'Delete an integration; its key stops working at once',
     success: 204,
   },
-  {
-    method: 'post',
-    path: '/api/v1/tokens',
-    summary: 'Create an API token for a user (shown once)',
-    body: tokenCreateSchema,
-    success: 201,
-  },
-  { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke an API token', success: 204 },
   {
     method: 'post',
     path: '/api/v1/incidents/{id}/reassign',
@@ -249,20 +234,6 @@ const operations: Operation[] = [
   },
 ];
 
-const errorSchema = {
-  type: 'object',
-  required: ['status', 'error', 'message'],
-  properties: {
-    status: { const: 'error' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    fields: {
-      type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
-    },
-  },
-};
-
 type JsonSchema = Record<string, unknown>;
 
 /** A schema's JSON Schema, with named schemas (`.meta({ id })`) moved into `components`. */
@@ -297,7 +268,6 @@ function operationObject(op: Operation, components: Record<string, JsonSchema>) 
   }));
   return {
     summary: op.summary,
-    ...(op.public ? { security: [] } : {}),
     parameters: [...pathParams, ...queryParams],
     ...(op.body
       ? {
@@ -314,18 +284,25 @@ function operationObject(op: Operation, components: Record<string, JsonSchema>) 
   };
 }
 
-export function openApiDocument() {
-  const paths: Record<string, Record<string, unknown>> = {};
-  const schemas: Record<string, JsonSchema> = { Error: errorSchema };
-  for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op, schemas);
-  return {
+const API = '/api/v1';
+
+/** The document of every route registered on the API app (under /api/v1), of ingest, and of the list. */
+export function openApiDocument(api: OpenAPIHono<ApiEnv>) {
+  const doc = new OpenAPIHono();
+  const registry = doc.openAPIRegistry;
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  registry.registerPath(ingestRouteDefinition);
+  for (const definition of api.openAPIRegistry.definitions) {
+    if (definition.type === 'route')
+      registry.registerPath({ ...definition.route, path: `${API}${definition.route.path}` });
+  }
+  const generated = doc.getOpenAPI31Document({
     openapi: '3.1.0',
     info: { title: 'Tocsin API', version: '1' },
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas,
-    },
     security: [{ bearer: [] }],
-    paths,
-  };
+  });
+  const paths = (generated.paths ?? {}) as Record<string, Record<string, unknown>>;
+  const schemas = (generated.components?.schemas ?? {}) as Record<string, JsonSchema>;
+  for (const op of operations) (paths[op.path] ??= {})[op.method] ??= operationObject(op, schemas);
+  return { ...generated, paths, components: { ...generated.components, schemas } };
 }
