@@ -1,12 +1,12 @@
 // /api/v1: the REST API, behind bearer tokens; its OpenAPI document comes from its route definitions.
 import { authenticate } from './auth';
 import { configRoutes } from './config';
-import { onCallRoutes } from './oncall';
 import { incidentRoutes } from './incidents';
 import { openApiDocument } from './openapi';
 import { apiApp } from './route';
 import { scheduleRoutes } from './schedules';
 import { serviceRoutes } from './services';
+import { simulateRoutes } from './simulate';
 import { teamRoutes } from './teams';
 import { tokenRoutes } from './tokens';
 import { userRoutes } from './users';
@@ -23,7 +23,7 @@ for (const routes of [
   scheduleRoutes,
   userRoutes,
   teamRoutes,
-  onCallRoutes,
+  simulateRoutes,
   configRoutes,
 ]) {
   apiRoutes.route('/', routes);

@@ -8,7 +8,6 @@ import type { ApiEnv } from './auth';
 import { escalationPolicySchema } from '../escalation/policy';
 import { overrideSchema } from '../schedule/schedule';
 import { configDocumentSchema, scheduleConfigSchema } from '../config/document';
-import { commentSchema, incidentListQuerySchema } from './incidents';
 import {
   integrationCreateSchema,
   integrationUpdateSchema,
@@ -16,10 +15,8 @@ import {
   serviceCreateSchema,
   serviceUpdateSchema,
 } from './services';
-import { reassignSchema, simulateSchema } from './oncall';
 import { instantQuerySchema, rangeQuerySchema } from './schedules';
 import { teamCreateSchema, teamUpdateSchema } from './teams';
-import { userCreateSchema, userUpdateSchema } from './users';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -31,17 +28,6 @@ interface Operation {
 }
 
 const operations: Operation[] = [
-  { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: incidentListQuerySchema, success: 200 },
-  { method: 'get', path: '/api/v1/incidents/{id}', summary: 'An incident with its alerts and timeline', success: 200 },
-  { method: 'post', path: '/api/v1/incidents/{id}/acknowledge', summary: 'Acknowledge an incident', success: 200 },
-  { method: 'post', path: '/api/v1/incidents/{id}/resolve', summary: 'Resolve an incident', success: 200 },
-  {
-    method: 'post',
-    path: '/api/v1/incidents/{id}/comment',
-    summary: 'Comment on an incident',
-    body: commentSchema,
-    success: 201,
-  },
   { method: 'get', path: '/api/v1/services', summary: 'List services', success: 200 },
   { method: 'post', path: '/api/v1/services', summary: 'Create a service', body: serviceCreateSchema, success: 201 },
   { method: 'get', path: '/api/v1/services/{id}', summary: 'A service, by id or handle', success: 200 },
@@ -75,37 +61,6 @@ const operations: Operation[] = [
     summary: 'Delete an integration; its key stops working at once',
     success: 204,
   },
-  {
-    method: 'post',
-    path: '/api/v1/incidents/{id}/reassign',
-    summary: 'Reassign to a user, schedule or escalation policy (restarts from step 1)',
-    body: reassignSchema,
-    success: 200,
-  },
-  { method: 'get', path: '/api/v1/incidents/{id}/notifications', summary: "The incident's pages", success: 200 },
-  {
-    method: 'get',
-    path: '/api/v1/users',
-    summary: 'List users (observers see no addresses; the feed URL only for oneself, owners and admins)',
-    success: 200,
-  },
-  { method: 'post', path: '/api/v1/users', summary: 'Create a user', body: userCreateSchema, success: 201 },
-  { method: 'get', path: '/api/v1/users/{id}', summary: 'A user, by id or handle (with an ETag)', success: 200 },
-  {
-    method: 'patch',
-    path: '/api/v1/users/{id}',
-    summary: 'Change a user (a new id renames them, keeping their internal id; references follow)',
-    body: userUpdateSchema,
-    success: 200,
-  },
-  { method: 'delete', path: '/api/v1/users/{id}', summary: 'Delete a user', success: 204 },
-  {
-    method: 'post',
-    path: '/api/v1/users/{id}/calendar/rotate',
-    summary: "Give a user's iCalendar feed a new secret URL (the old one stops working)",
-    success: 200,
-  },
-  { method: 'get', path: '/api/v1/users/{id}/notifications', summary: "A user's pages, newest first", success: 200 },
   { method: 'get', path: '/api/v1/teams', summary: 'List teams', success: 200 },
   { method: 'post', path: '/api/v1/teams', summary: 'Create a team', body: teamCreateSchema, success: 201 },
   { method: 'get', path: '/api/v1/teams/{id}', summary: 'A team, by id or handle (with an ETag)', success: 200 },
@@ -210,13 +165,6 @@ const operations: Operation[] = [
     path: '/api/v1/on-call',
     summary: 'Everyone on call now, by schedule and by policy',
     query: instantQuerySchema,
-    success: 200,
-  },
-  {
-    method: 'post',
-    path: '/api/v1/simulate',
-    summary: 'Dry run: who an event would page, when and how (no side effects)',
-    body: simulateSchema,
     success: 200,
   },
   {
