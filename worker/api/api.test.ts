@@ -77,6 +77,66 @@ describe('authentication and roles', () => {
     expect(served.length).toBeGreaterThan(30);
     expect(served.filter((route) => !documented.includes(route))).toEqual([]);
   });
+
+  it('documents a response schema for every success status, the error schema and a permission', async () => {
+    const doc = (await (await send('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, any>>;
+      components: { schemas: Record<string, any> };
+    };
+    const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })),
+    );
+    expect(operations.length).toBeGreaterThan(30);
+    const problems: string[] = [];
+    for (const { name, operation } of operations) {
+      const successes = Object.keys(operation.responses).filter((status) => /^2\d\d$/.test(status));
+      if (successes.length === 0) problems.push(`${name}: no success status`);
+      for (const status of successes) {
+        const content = operation.responses[status].content;
+        if (status === '204') {
+          if (content) problems.push(`${name}: 204 with a body`);
+          continue;
+        }
+        const schemas = Object.values(content ?? {}).map((media: any) => media.schema);
+        if (schemas.length === 0 || schemas.some((schema) => !schema || Object.keys(schema).length === 0)) {
+          problems.push(`${name}: no response schema for ${status}`);
+        }
+      }
+      const error = operation.responses['4XX']?.content?.['application/json']?.schema;
+      if (error?.$ref !== '#/components/schemas/Error') problems.push(`${name}: no error schema`);
+      const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+      if (!isPublic && !['read', 'respond', 'configure'].includes(operation['x-permission'])) {
+        problems.push(`${name}: no permission`);
+      }
+    }
+    expect(problems).toEqual([]);
+    const error = doc.components.schemas.Error;
+    expect(error.required).toEqual(['status', 'error', 'message']);
+    expect(error.properties.fields.items.required).toEqual(['field', 'message']);
+  });
+
+  it('documents bodies, queries and path parameters from the route definitions', async () => {
+    const doc = (await (await send('/api/v1/openapi.json')).json()) as any;
+    const comment = doc.paths['/api/v1/incidents/{id}/comment'].post;
+    expect(comment['x-permission']).toBe('respond');
+    expect(comment.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path', required: true }));
+    expect(comment.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/Comment');
+    expect(comment.responses['201'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/IncidentAction',
+    );
+    const list = doc.paths['/api/v1/incidents'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'urgency', 'limit', 'cursor']),
+    );
+    expect(doc.components.schemas.Incident.properties.status.enum).toEqual(['triggered', 'acknowledged', 'resolved']);
+    expect(Object.keys(doc.paths['/api/v1/config'].put.requestBody.content).sort()).toEqual([
+      'application/json',
+      'application/yaml',
+    ]);
+    expect(doc.paths['/integration/standard/v1/{key}'].post.security).toEqual([]);
+    expect(doc.paths['/api/v1/incidents'].get.security).toBeUndefined();
+    expect(doc.security).toEqual([{ bearer: [] }]);
+  });
 });
 
 describe('owners and admins', () => {
@@ -280,5 +340,58 @@ describe('listing incidents', () => {
     const { status, body } = await api('GET', '/incidents?status=open&limit=1000&since=today');
     expect(status).toBe(400);
     expect(body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['limit', 'since', 'status[0]']);
+  });
+});
+
+describe('validation answers from route definitions', () => {
+  const raw = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    send(`/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin-token', ...headers },
+      body,
+    });
+
+  it('answers 413 for a body over the route limit, before validating it', async () => {
+    const response = await raw('/tokens', JSON.stringify({ user: 'x', name: 'n'.repeat(20 * 1024) }));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      status: 'error',
+      error: 'payload_too_large',
+      message: 'the body is over 16384 bytes',
+    });
+  });
+
+  it('answers 400 for a body nested too deep, and for one that is not JSON', async () => {
+    const deep = await raw('/incidents/nope/comment', `${'['.repeat(40)}${']'.repeat(40)}`);
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({ error: 'invalid_request', message: 'the body is too deep' });
+    const broken = await raw('/incidents/nope/comment', '{"text": ');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: 'invalid_json', fields: [{ field: 'body' }] });
+  });
+
+  it('names each bad field of a body or a query as before, whatever the content type', async () => {
+    const response = await raw('/incidents/nope/comment', '{"text": 5}', { 'content-type': 'text/plain' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      status: 'error',
+      error: 'invalid_request',
+      message: 'invalid request body: text',
+      fields: [{ field: 'text', message: expect.any(String) }],
+    });
+    const { status, body } = await api('GET', '/incidents?limit=0');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      error: 'invalid_request',
+      message: 'invalid query: limit',
+      fields: [{ field: 'limit' }],
+    });
+  });
+
+  it('checks the permission before reading or validating the body', async () => {
+    expect((await api('POST', '/users', { id: 'vera', name: 'Vera Viewer', role: 'observer' })).status).toBe(201);
+    const token = (await api('POST', '/tokens', { user: 'vera' })).body.token;
+    const response = await api('POST', '/teams', { nonsense: true }, token);
+    expect(response.status).toBe(403);
   });
 });
