@@ -395,3 +395,71 @@ describe('validation answers from route definitions', () => {
     expect(response.status).toBe(403);
   });
 });
+
+describe('answers as documented', () => {
+  type Definition = { method: string; path: string; responses: Record<string, any> };
+  const definitions = apiRoutes.openAPIRegistry.definitions.flatMap((d) =>
+    d.type === 'route' ? [d.route as Definition] : [],
+  );
+  /** Parses an answer with the schema its route documents for the status it answered. */
+  async function check(method: string, template: string, path: string, body?: unknown, token?: string) {
+    const answer = await api(method, path, body, token);
+    const route = definitions.find((r) => r.method === method.toLowerCase() && r.path === template);
+    const response = route?.responses[String(answer.status)] ?? route?.responses[`${String(answer.status)[0]}XX`];
+    const schema = response?.content?.['application/json']?.schema;
+    expect(schema, `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`).toBeDefined();
+    const parsed = schema.safeParse(answer.body);
+    expect(parsed.success, `${method} ${path}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    return answer.body;
+  }
+
+  it('answers each read and write with what the route documents', async () => {
+    const { key, integrationId } = await setUpIntegration('std-doc');
+    const { incident_id: id } = (await postEvent(key, { summary: 'doc', event_id: 'doc-1' })).body;
+    await drain(integrationId, 'doc-1');
+    const schedule = {
+      name: 'Doc',
+      time_zone: 'UTC',
+      layers: [{ name: 'L', start: '2026-11-02T09:00', rotation: { type: 'weekly' }, members: ['rita'] }],
+    };
+    await check('PUT', '/schedules/{id}', '/schedules/doc-sched', schedule);
+    const policy = { name: 'Doc policy', steps: [{ responders: [{ schedule: 'doc-sched' }], delay_minutes: 5 }] };
+    await check('PUT', '/escalation-policies/{id}', '/escalation-policies/doc-policy', policy);
+    await check('PATCH', '/services/{id}', '/services/web', { routing: { escalation_policy: 'doc-policy' } });
+    await check('POST', '/teams', '/teams', { id: 'doc-team', name: 'Doc team', members: ['rita'] });
+    const reads: [string, string][] = [
+      ['/incidents', '/incidents'],
+      ['/incidents/{id}', `/incidents/${id}`],
+      ['/incidents/{id}/notifications', `/incidents/${id}/notifications`],
+      ['/services', '/services'],
+      ['/services/{id}', '/services/web'],
+      ['/integrations', '/integrations'],
+      ['/integrations/{id}', '/integrations/std-doc'],
+      ['/schedules', '/schedules'],
+      ['/schedules/{id}', '/schedules/doc-sched'],
+      ['/schedules/{id}/on-call', '/schedules/doc-sched/on-call?at=2026-11-03T10:00:00Z'],
+      ['/schedules/{id}/shifts', '/schedules/doc-sched/shifts?from=2026-11-01T00:00:00Z&to=2026-11-20T00:00:00Z'],
+      ['/schedules/{id}/gaps', '/schedules/doc-sched/gaps?from=2026-11-01T00:00:00Z&to=2026-11-20T00:00:00Z'],
+      ['/escalation-policies', '/escalation-policies'],
+      ['/escalation-policies/{id}', '/escalation-policies/doc-policy'],
+      ['/on-call', '/on-call'],
+      ['/users', '/users'],
+      ['/users/{id}', '/users/rita'],
+      ['/users/{id}/notifications', '/users/rita/notifications'],
+      ['/teams', '/teams'],
+      ['/teams/{id}', '/teams/doc-team'],
+      ['/config', '/config'],
+    ];
+    for (const [template, path] of reads) await check('GET', template, path);
+    await check('POST', '/simulate', '/simulate', { integration: 'std-doc', event: { summary: 'x', urgency: 'high' } });
+    await check('POST', '/incidents/{id}/acknowledge', `/incidents/${id}/acknowledge`);
+    await check('POST', '/incidents/{id}/comment', `/incidents/${id}/comment`, { text: 'documented' });
+    await check('POST', '/incidents/{id}/reassign', `/incidents/${id}/reassign`, { user: 'rita' });
+    await check('POST', '/schedules/{id}/calendar/rotate', '/schedules/doc-sched/calendar/rotate');
+    await check('POST', '/users/{id}/calendar/rotate', '/users/rita/calendar/rotate');
+    await check('PUT', '/config', '/config', await check('GET', '/config', '/config'));
+    await check('POST', '/tokens', '/tokens', { user: 'rita' });
+    await check('GET', '/incidents', '/incidents?limit=0');
+    await check('GET', '/teams/{id}', '/teams/nobody');
+  });
+});
