@@ -2,10 +2,12 @@
 // gives the OpenAPI document, the validation of params, query and body, and the permission the
 // route needs, so that no route is served undocumented, unchecked or without a permission.
 //
-// Bodies are read bounded: the library's own JSON validator (which reads any size and answers its
-// own errors) is never attached; a middleware made from the same definition reads the body with
-// readJson (413 past the route's limit, 400 for JSON too deep or large, 400 naming each bad field)
-// and hands the handler `c.req.valid('json')`.
+// Bodies are read bounded: the library's own JSON validator (which reads a body of any size, and
+// answers its own 400 and 415) is never attached. The route is served without its body schema, and
+// after the permission and the library's checks of params and query, the body is read with readJson
+// against the definition's schema (413 past the route's limit, 400 for JSON too deep, too large or
+// not JSON, 400 naming each bad field, whatever the content type, as before) and handed to the
+// handler as `c.req.valid('json')`.
 import { createRoute, OpenAPIHono, z, type Hook, type RouteConfig, type RouteHandler } from '@hono/zod-openapi';
 import type { Handler } from 'hono';
 import { errorSchema, invalidInput, readJson } from '../http';
