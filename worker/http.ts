@@ -2,7 +2,7 @@
 // input, each offending field named.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 import type { FieldError } from './vocabulary';
 
@@ -18,6 +18,19 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** The body of every error answer, as the OpenAPI document shows it. */
+export const errorSchema = z
+  .object({
+    status: z.literal('error'),
+    error: z.string().describe('a code: invalid_request, invalid_json, unauthorized, forbidden, not_found…'),
+    message: z.string(),
+    fields: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe('each offending field, as `integrations[0].service`'),
+  })
+  .meta({ id: 'Error' });
 
 export function errorBody(error: HttpError) {
   return {

@@ -77,6 +77,66 @@ describe('authentication and roles', () => {
     expect(served.length).toBeGreaterThan(30);
     expect(served.filter((route) => !documented.includes(route))).toEqual([]);
   });
+
+  it('documents a response schema for every success status, the error schema and a permission', async () => {
+    const doc = (await (await send('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, any>>;
+      components: { schemas: Record<string, any> };
+    };
+    const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, operation })),
+    );
+    expect(operations.length).toBeGreaterThan(30);
+    const problems: string[] = [];
+    for (const { name, operation } of operations) {
+      const successes = Object.keys(operation.responses).filter((status) => /^2\d\d$/.test(status));
+      if (successes.length === 0) problems.push(`${name}: no success status`);
+      for (const status of successes) {
+        const content = operation.responses[status].content;
+        if (status === '204') {
+          if (content) problems.push(`${name}: 204 with a body`);
+          continue;
+        }
+        const schemas = Object.values(content ?? {}).map((media: any) => media.schema);
+        if (schemas.length === 0 || schemas.some((schema) => !schema || Object.keys(schema).length === 0)) {
+          problems.push(`${name}: no response schema for ${status}`);
+        }
+      }
+      const error = operation.responses['4XX']?.content?.['application/json']?.schema;
+      if (error?.$ref !== '#/components/schemas/Error') problems.push(`${name}: no error schema`);
+      const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+      if (!isPublic && !['read', 'respond', 'configure'].includes(operation['x-permission'])) {
+        problems.push(`${name}: no permission`);
+      }
+    }
+    expect(problems).toEqual([]);
+    const error = doc.components.schemas.Error;
+    expect(error.required).toEqual(['status', 'error', 'message']);
+    expect(error.properties.fields.items.required).toEqual(['field', 'message']);
+  });
+
+  it('documents bodies, queries and path parameters from the route definitions', async () => {
+    const doc = (await (await send('/api/v1/openapi.json')).json()) as any;
+    const comment = doc.paths['/api/v1/incidents/{id}/comment'].post;
+    expect(comment['x-permission']).toBe('respond');
+    expect(comment.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path', required: true }));
+    expect(comment.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/Comment');
+    expect(comment.responses['201'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/IncidentAction',
+    );
+    const list = doc.paths['/api/v1/incidents'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'urgency', 'limit', 'cursor']),
+    );
+    expect(doc.components.schemas.Incident.properties.status.enum).toEqual(['triggered', 'acknowledged', 'resolved']);
+    expect(Object.keys(doc.paths['/api/v1/config'].put.requestBody.content).sort()).toEqual([
+      'application/json',
+      'application/yaml',
+    ]);
+    expect(doc.paths['/integration/standard/v1/{key}'].post.security).toEqual([]);
+    expect(doc.paths['/api/v1/incidents'].get.security).toBeUndefined();
+    expect(doc.security).toEqual([{ bearer: [] }]);
+  });
 });
 
 describe('owners and admins', () => {
@@ -280,5 +340,126 @@ describe('listing incidents', () => {
     const { status, body } = await api('GET', '/incidents?status=open&limit=1000&since=today');
     expect(status).toBe(400);
     expect(body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['limit', 'since', 'status[0]']);
+  });
+});
+
+describe('validation answers from route definitions', () => {
+  const raw = (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    send(`/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-admin-token', ...headers },
+      body,
+    });
+
+  it('answers 413 for a body over the route limit, before validating it', async () => {
+    const response = await raw('/tokens', JSON.stringify({ user: 'x', name: 'n'.repeat(20 * 1024) }));
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      status: 'error',
+      error: 'payload_too_large',
+      message: 'the body is over 16384 bytes',
+    });
+  });
+
+  it('answers 400 for a body nested too deep, and for one that is not JSON', async () => {
+    const deep = await raw('/incidents/nope/comment', `${'['.repeat(40)}${']'.repeat(40)}`);
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({ error: 'invalid_request', message: 'the body is too deep' });
+    const broken = await raw('/incidents/nope/comment', '{"text": ');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: 'invalid_json', fields: [{ field: 'body' }] });
+  });
+
+  it('names each bad field of a body or a query as before, whatever the content type', async () => {
+    const response = await raw('/incidents/nope/comment', '{"text": 5}', { 'content-type': 'text/plain' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      status: 'error',
+      error: 'invalid_request',
+      message: 'invalid request body: text',
+      fields: [{ field: 'text', message: expect.any(String) }],
+    });
+    const { status, body } = await api('GET', '/incidents?limit=0');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      error: 'invalid_request',
+      message: 'invalid query: limit',
+      fields: [{ field: 'limit' }],
+    });
+  });
+
+  it('checks the permission before reading or validating the body', async () => {
+    expect((await api('POST', '/users', { id: 'vera', name: 'Vera Viewer', role: 'observer' })).status).toBe(201);
+    const token = (await api('POST', '/tokens', { user: 'vera' })).body.token;
+    const response = await api('POST', '/teams', { nonsense: true }, token);
+    expect(response.status).toBe(403);
+  });
+});
+
+describe('answers as documented', () => {
+  type Definition = { method: string; path: string; responses: Record<string, any> };
+  const definitions = apiRoutes.openAPIRegistry.definitions.flatMap((d) =>
+    d.type === 'route' ? [d.route as Definition] : [],
+  );
+  /** Parses an answer with the schema its route documents for the status it answered. */
+  async function check(method: string, template: string, path: string, body?: unknown, token?: string) {
+    const answer = await api(method, path, body, token);
+    const route = definitions.find((r) => r.method === method.toLowerCase() && r.path === template);
+    const response = route?.responses[String(answer.status)] ?? route?.responses[`${String(answer.status)[0]}XX`];
+    const schema = response?.content?.['application/json']?.schema;
+    expect(schema, `${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`).toBeDefined();
+    const parsed = schema.safeParse(answer.body);
+    expect(parsed.success, `${method} ${path}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    return answer.body;
+  }
+
+  it('answers each read and write with what the route documents', async () => {
+    const { key, integrationId } = await setUpIntegration('std-doc');
+    const { incident_id: id } = (await postEvent(key, { summary: 'doc', event_id: 'doc-1' })).body;
+    await drain(integrationId, 'doc-1');
+    const schedule = {
+      name: 'Doc',
+      time_zone: 'UTC',
+      layers: [{ name: 'L', start: '2026-11-02T09:00', rotation: { type: 'weekly' }, members: ['rita'] }],
+    };
+    await check('PUT', '/schedules/{id}', '/schedules/doc-sched', schedule);
+    const policy = { name: 'Doc policy', steps: [{ responders: [{ schedule: 'doc-sched' }], delay_minutes: 5 }] };
+    await check('PUT', '/escalation-policies/{id}', '/escalation-policies/doc-policy', policy);
+    await check('PATCH', '/services/{id}', '/services/web', { routing: { escalation_policy: 'doc-policy' } });
+    await check('POST', '/teams', '/teams', { id: 'doc-team', name: 'Doc team', members: ['rita'] });
+    const reads: [string, string][] = [
+      ['/incidents', '/incidents'],
+      ['/incidents/{id}', `/incidents/${id}`],
+      ['/incidents/{id}/notifications', `/incidents/${id}/notifications`],
+      ['/services', '/services'],
+      ['/services/{id}', '/services/web'],
+      ['/integrations', '/integrations'],
+      ['/integrations/{id}', '/integrations/std-doc'],
+      ['/schedules', '/schedules'],
+      ['/schedules/{id}', '/schedules/doc-sched'],
+      ['/schedules/{id}/on-call', '/schedules/doc-sched/on-call?at=2026-11-03T10:00:00Z'],
+      ['/schedules/{id}/shifts', '/schedules/doc-sched/shifts?from=2026-11-01T00:00:00Z&to=2026-11-20T00:00:00Z'],
+      ['/schedules/{id}/gaps', '/schedules/doc-sched/gaps?from=2026-11-01T00:00:00Z&to=2026-11-20T00:00:00Z'],
+      ['/escalation-policies', '/escalation-policies'],
+      ['/escalation-policies/{id}', '/escalation-policies/doc-policy'],
+      ['/on-call', '/on-call'],
+      ['/users', '/users'],
+      ['/users/{id}', '/users/rita'],
+      ['/users/{id}/notifications', '/users/rita/notifications'],
+      ['/teams', '/teams'],
+      ['/teams/{id}', '/teams/doc-team'],
+      ['/config', '/config'],
+    ];
+    for (const [template, path] of reads) await check('GET', template, path);
+    await check('POST', '/simulate', '/simulate', { integration: 'std-doc', event: { summary: 'x', urgency: 'high' } });
+    await check('POST', '/incidents/{id}/acknowledge', `/incidents/${id}/acknowledge`);
+    await check('POST', '/incidents/{id}/comment', `/incidents/${id}/comment`, { text: 'documented' });
+    await check('POST', '/incidents/{id}/reassign', `/incidents/${id}/reassign`, { user: 'rita' });
+    await check('POST', '/schedules/{id}/calendar/rotate', '/schedules/doc-sched/calendar/rotate');
+    await check('POST', '/users/{id}/calendar/rotate', '/users/rita/calendar/rotate');
+    await check('PUT', '/config', '/config', await check('GET', '/config', '/config'));
+    await check('POST', '/tokens', '/tokens', { user: 'rita' });
+    await check('GET', '/incidents', '/incidents?limit=0');
+    await check('GET', '/teams/{id}', '/teams/nobody');
   });
 });

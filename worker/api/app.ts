@@ -1,24 +1,30 @@
-// /api/v1: the REST API, behind bearer tokens.
-import { Hono } from 'hono';
-import { authenticate, type ApiEnv } from './auth';
+// /api/v1: the REST API, behind bearer tokens; its OpenAPI document comes from its route definitions.
+import { authenticate } from './auth';
 import { configRoutes } from './config';
 import { incidentRoutes } from './incidents';
-import { onCallRoutes } from './oncall';
 import { openApiDocument } from './openapi';
+import { apiApp } from './route';
 import { scheduleRoutes } from './schedules';
 import { serviceRoutes } from './services';
+import { simulateRoutes } from './simulate';
 import { teamRoutes } from './teams';
 import { tokenRoutes } from './tokens';
 import { userRoutes } from './users';
 
-export const apiRoutes = new Hono<ApiEnv>()
-  .get('/openapi.json', (c) => c.json(openApiDocument()))
-  .use('*', authenticate)
-  .route('/', incidentRoutes)
-  .route('/', serviceRoutes)
-  .route('/', tokenRoutes)
-  .route('/', scheduleRoutes)
-  .route('/', userRoutes)
-  .route('/', teamRoutes)
-  .route('/', onCallRoutes)
-  .route('/', configRoutes);
+export const apiRoutes = apiApp();
+
+let document: ReturnType<typeof openApiDocument> | undefined;
+apiRoutes.get('/openapi.json', (c) => c.json((document ??= openApiDocument(apiRoutes))));
+apiRoutes.use('*', authenticate);
+for (const routes of [
+  incidentRoutes,
+  serviceRoutes,
+  tokenRoutes,
+  scheduleRoutes,
+  userRoutes,
+  teamRoutes,
+  simulateRoutes,
+  configRoutes,
+]) {
+  apiRoutes.route('/', routes);
+}

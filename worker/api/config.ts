@@ -1,20 +1,31 @@
 // PUT/GET /api/v1/config: configuration as code. Every write, whole or of one object, is made from
 // one read and goes through only if the configuration is still that read (else it is made again).
-import { Hono } from 'hono';
+import { z } from '@hono/zod-openapi';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { applyConfig } from '../config/apply';
-import { configDocumentSchema, type ConfigDocument } from '../config/document';
+import { configDocumentSchema, kinds, type ConfigDocument } from '../config/document';
 import { etagOf, ifMatchHolds } from '../config/etag';
 import type { Renames } from '../config/plan';
 import { loadConfig, type StoredConfig } from '../config/store';
 import { HttpError, readLimitedBody, validate } from '../http';
-import { allow, type ApiEnv } from './auth';
 import { ownerOnlyUserChanges } from '../permissions';
 import type { FieldError } from '../vocabulary';
+import { apiApp, apiRoute, json, openapi } from './route';
 
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
 /** A change made again from a fresh read at most this often when other writes keep coming between. */
 const MAX_ATTEMPTS = 5;
+
+const names = z.array(z.string());
+/** What a write changed, by kind: handles created, updated and deleted. */
+export const configChangeSchema = z
+  .object({
+    changed: z.boolean(),
+    changes: z.object(
+      Object.fromEntries(kinds.map((kind) => [kind, z.object({ created: names, updated: names, deleted: names })])),
+    ),
+  })
+  .meta({ id: 'ConfigChange' });
 
 /** A document in YAML or JSON (YAML is a superset, but JSON gets JSON's error messages). */
 function parseConfigText(text: string, contentType: string | undefined): ConfigDocument {
@@ -64,15 +75,56 @@ export async function applyOrReject(env: Env, change: Change, now = new Date()) 
   throw new HttpError(409, 'conflict', 'the configuration kept changing while this change was applied: try again');
 }
 
-export const configRoutes = new Hono<ApiEnv>()
-  .get('/config', allow('configure'), async (c) => {
+export const configRoutes = apiApp();
+
+openapi(
+  configRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/config',
+    summary: 'Export the configuration (JSON, or YAML with ?format=yaml), with an ETag for If-Match',
+    permission: 'configure',
+    request: { query: z.object({ format: z.string().optional().describe('yaml for YAML') }) },
+    responses: {
+      200: {
+        description: 'The whole configuration document, with an ETag',
+        content: {
+          'application/json': { schema: configDocumentSchema },
+          'application/yaml': { schema: configDocumentSchema },
+        },
+      },
+    },
+  }),
+  async (c) => {
     const { config } = await loadConfig(c.env.DB);
     c.header('ETag', await etagOf(config));
     const wantsYaml = c.req.query('format') === 'yaml' || /yaml/.test(c.req.header('accept') ?? '');
     if (wantsYaml) return c.body(toYaml(config), 200, { 'content-type': 'application/yaml; charset=utf-8' });
     return c.json(config);
-  })
-  .put('/config', allow('configure'), async (c) => {
+  },
+);
+
+// YAML or JSON, read (bounded) and parsed here: the body is documented, not read by the library.
+openapi(
+  configRoutes,
+  apiRoute({
+    method: 'put',
+    path: '/config',
+    summary: 'Apply a configuration document (YAML or JSON); 412 when If-Match is not the current ETag',
+    permission: 'configure',
+    ownBody: true,
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/yaml': { schema: configDocumentSchema },
+          'application/json': { schema: configDocumentSchema },
+        },
+      },
+    },
+    responses: { 200: json(configChangeSchema, 'What the document changed') },
+  }),
+  async (c) => {
     const body = await readLimitedBody(c.req.raw, MAX_CONFIG_BYTES);
     if (body.tooLarge)
       throw new HttpError(413, 'payload_too_large', `the configuration is over ${MAX_CONFIG_BYTES} bytes`);
@@ -84,4 +136,5 @@ export const configRoutes = new Hono<ApiEnv>()
       return { doc };
     });
     return c.json(result);
-  });
+  },
+);

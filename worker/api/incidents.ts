@@ -1,16 +1,20 @@
 // /api/v1/incidents: the list reads the queryable copy in D1 (which trails by about a second); an
-// incident's detail and every action go to its object, found from the id alone.
-import { and, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+// incident's detail and every action (acknowledge, resolve, comment, reassign) go to its object,
+// found from the id alone; its pages come from the notification log.
+import { z } from '@hono/zod-openapi';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { Hono } from 'hono';
-import { z } from 'zod';
 import { liveConfig } from '../config/live';
-import { incidents, integrations, services } from '../db/schema';
-import { HttpError, readJson, validate } from '../http';
-import { incidentStatusSchema, isoInstantSchema, urgencySchema } from '../vocabulary';
+import { routingSchema, type Configuration } from '../config/document';
+import { loadConfig } from '../config/store';
+import { incidents, integrations, notifications, services } from '../db/schema';
+import { HttpError } from '../http';
+import { actorSchema, incidentStatusSchema, isoInstantSchema, urgencySchema } from '../vocabulary';
 import type { Incident } from '../incident/lifecycle';
 import { incidentObject, type CommandResult, type IncidentCommand, type IncidentDetail } from '../incident/commands';
-import { allow, type ApiEnv } from './auth';
+import { escalationFor } from '../incident/paging';
+import { notificationJson, notificationListSchema } from './notifications';
+import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
 const commaList = <T extends z.ZodType<string, string>>(item: T) =>
   z
@@ -24,8 +28,8 @@ const commaList = <T extends z.ZodType<string, string>>(item: T) =>
     .pipe(z.array(item));
 
 export const incidentListQuerySchema = z.object({
-  status: commaList(incidentStatusSchema).optional(),
-  urgency: commaList(urgencySchema).optional(),
+  status: commaList(incidentStatusSchema).optional().describe('comma-separated: triggered, acknowledged, resolved'),
+  urgency: commaList(urgencySchema).optional().describe('comma-separated: highest, high, medium, low, lowest, none'),
   service: z.string().min(1).optional().describe('handle or internal id'),
   integration: z.string().min(1).optional().describe('handle or internal id'),
   since: isoInstantSchema.optional().describe('created at or after'),
@@ -36,6 +40,77 @@ export const incidentListQuerySchema = z.object({
 });
 
 export const commentSchema = z.object({ text: z.string().trim().min(1).max(10_000) }).meta({ id: 'Comment' });
+
+export const reassignSchema = z
+  .union([
+    z.object({ user: z.string().min(1).max(64) }).strict(),
+    z.object({ escalation_policy: z.string().min(1).max(64) }).strict(),
+    z.object({ schedule: z.string().min(1).max(64) }).strict(),
+  ])
+  .meta({ id: 'Reassign' });
+
+export const incidentSchema = z
+  .object({
+    id: z.string(),
+    number: z.number().int(),
+    status: incidentStatusSchema,
+    urgency: urgencySchema,
+    summary: z.string(),
+    service: z.string().describe('handle (the internal id when the service is gone)'),
+    service_id: z.string(),
+    integration: z.string().describe('handle (the internal id when the integration is gone)'),
+    integration_id: z.string(),
+    event_id: z.string(),
+    escalation_policy: z.string().nullable(),
+    alert_count: z.number().int(),
+    created_at: z.string(),
+    acknowledged_at: z.string().nullable(),
+    resolved_at: z.string().nullable(),
+    last_event_at: z.string(),
+    updated_at: z.string().nullable(),
+  })
+  .meta({ id: 'Incident' });
+
+export const incidentListSchema = z
+  .object({
+    incidents: z.array(incidentSchema),
+    next_cursor: z.string().nullable().describe('the cursor of the next page; null on the last'),
+  })
+  .meta({ id: 'IncidentList' });
+
+export const incidentDetailSchema = incidentSchema
+  .extend({
+    details: z.record(z.string(), z.unknown()).describe("the latest open event's payload"),
+    alerts: z.array(
+      z.object({
+        id: z.string(),
+        received_at: z.string(),
+        event_time: z.string(),
+        summary: z.string(),
+        urgency: urgencySchema,
+        payload: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    timeline: z.array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        at: z.string(),
+        actor: actorSchema,
+        details: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    timeline_truncated: z.boolean(),
+  })
+  .meta({ id: 'IncidentDetail' });
+
+export const incidentActionSchema = z
+  .object({
+    action: z.string().describe('what the command did: acknowledged, resolved, commented, reassigned, ignored…'),
+    message: z.string().optional(),
+    incident: incidentSchema,
+  })
+  .meta({ id: 'IncidentAction' });
 
 type Db = ReturnType<typeof drizzle>;
 
@@ -133,9 +208,37 @@ export async function commandJson(env: Env, result: CommandResult) {
   };
 }
 
-export const incidentRoutes = new Hono<ApiEnv>()
-  .get('/incidents', allow('read'), async (c) => {
-    const query = validate(incidentListQuerySchema, c.req.query(), 'query');
+/** What a reassignment target pages with; 400 naming the field when it does not exist. */
+function reassignTarget(config: Configuration, target: z.infer<typeof reassignSchema>) {
+  const [field, handle] = Object.entries(target)[0] as [string, string];
+  const known =
+    field === 'user'
+      ? config.users.some((u) => u.id === handle)
+      : field === 'schedule'
+        ? config.schedules.some((s) => s.id === handle)
+        : config.escalation_policies.some((p) => p.id === handle);
+  if (!known)
+    throw new HttpError(400, 'invalid_request', `no ${field.replace('_', ' ')} is named ${handle}`, [
+      { field, message: 'unknown' },
+    ]);
+  const routing = routingSchema.parse(target);
+  return { escalation: escalationFor(routing, config, undefined, 0), label: `${field}:${handle}` };
+}
+
+export const incidentRoutes = apiApp();
+
+openapi(
+  incidentRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/incidents',
+    summary: 'List incidents',
+    permission: 'read',
+    request: { query: incidentListQuerySchema },
+    responses: { 200: json(incidentListSchema, 'A page of incidents, newest first') },
+  }),
+  async (c) => {
+    const query = c.req.valid('query');
     const db = drizzle(c.env.DB);
     const conditions: SQL[] = [];
     if (query.status) conditions.push(inArray(incidents.status, query.status));
@@ -158,10 +261,22 @@ export const incidentRoutes = new Hono<ApiEnv>()
       incidents: page.map((row) => incidentJson(row.incident, row)),
       next_cursor: rows.length > query.limit && last ? String(last.incident.number) : null,
     });
-  })
-  // The incident's object answers: every change answered before this request is in it.
-  .get('/incidents/:id', allow('read'), async (c) => {
-    const id = c.req.param('id');
+  },
+);
+
+// The incident's object answers: every change answered before this request is in it.
+openapi(
+  incidentRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/incidents/{id}',
+    summary: 'An incident with its alerts and timeline',
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 200: json(incidentDetailSchema, 'The incident') },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
     // Typed by hand: RPC's inferred type cannot carry the alerts' free-form payloads.
     const detail = (await objectOf(c.env, id).detail(id)) as unknown as IncidentDetail | null;
     if (!detail) throw notFound(id);
@@ -182,22 +297,88 @@ export const incidentRoutes = new Hono<ApiEnv>()
       timeline: detail.timeline.map((t) => ({ id: t.id, type: t.type, at: t.at, actor: t.actor, details: t.details })),
       timeline_truncated: detail.timelineTruncated,
     });
-  })
-  .post('/incidents/:id/acknowledge', allow('respond'), async (c) => {
-    const result = await commandIncident(c.env, c.req.param('id'), { type: 'acknowledge' }, c.get('principal').handle);
-    return c.json(await commandJson(c.env, result));
-  })
-  .post('/incidents/:id/resolve', allow('respond'), async (c) => {
-    const result = await commandIncident(c.env, c.req.param('id'), { type: 'resolve' }, c.get('principal').handle);
-    return c.json(await commandJson(c.env, result));
-  })
-  .post('/incidents/:id/comment', allow('respond'), async (c) => {
-    const { text } = await readJson(c.req.raw, commentSchema, 64 * 1024);
-    const result = await commandIncident(
-      c.env,
-      c.req.param('id'),
-      { type: 'comment', text },
-      c.get('principal').handle,
-    );
+  },
+);
+
+for (const [action, summary] of [
+  ['acknowledge', 'Acknowledge an incident'],
+  ['resolve', 'Resolve an incident'],
+] as const) {
+  openapi(
+    incidentRoutes,
+    apiRoute({
+      method: 'post',
+      path: `/incidents/{id}/${action}`,
+      summary,
+      permission: 'respond',
+      request: { params: idParams },
+      responses: { 200: json(incidentActionSchema, 'What the command did, and the incident after it') },
+    }),
+    async (c) => {
+      const result = await commandIncident(c.env, c.req.valid('param').id, { type: action }, c.get('principal').handle);
+      return c.json(await commandJson(c.env, result));
+    },
+  );
+}
+
+openapi(
+  incidentRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/incidents/{id}/comment',
+    summary: 'Comment on an incident',
+    permission: 'respond',
+    bodyLimit: 64 * 1024,
+    request: { params: idParams, body: { required: true, content: { 'application/json': { schema: commentSchema } } } },
+    responses: { 201: json(incidentActionSchema, 'The comment was added') },
+  }),
+  async (c) => {
+    const { text } = c.req.valid('json');
+    const id = c.req.valid('param').id;
+    const result = await commandIncident(c.env, id, { type: 'comment', text }, c.get('principal').handle);
     return c.json(await commandJson(c.env, result), 201);
-  });
+  },
+);
+
+openapi(
+  incidentRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/incidents/{id}/reassign',
+    summary: 'Reassign to a user, schedule or escalation policy (restarts from step 1)',
+    permission: 'respond',
+    request: {
+      params: idParams,
+      body: { required: true, content: { 'application/json': { schema: reassignSchema } } },
+    },
+    responses: { 200: json(incidentActionSchema, 'What the command did, and the incident after it') },
+  }),
+  async (c) => {
+    const target = c.req.valid('json');
+    const { config } = await loadConfig(c.env.DB);
+    const { escalation, label } = reassignTarget(config, target);
+    const id = c.req.valid('param').id;
+    const result = await commandIncident(c.env, id, { type: 'reassign', escalation, label }, c.get('principal').handle);
+    return c.json(await commandJson(c.env, result));
+  },
+);
+
+openapi(
+  incidentRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/incidents/{id}/notifications',
+    summary: "The incident's pages",
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 200: json(notificationListSchema, 'Pages, oldest first (observers see no addresses)') },
+  }),
+  async (c) => {
+    const rows = await drizzle(c.env.DB)
+      .select()
+      .from(notifications)
+      .where(eq(notifications.incidentId, c.req.valid('param').id))
+      .orderBy(asc(notifications.dueAt), asc(notifications.id));
+    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
+  },
+);

@@ -1,18 +1,20 @@
 // /api/v1/schedules: who is on call, shifts and gaps over a range; /api/v1/on-call; and the secret
 // iCalendar feeds (no token: the secret in the URL is the credential).
+import { z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { schedules, users } from '../db/schema';
-import { HttpError, validate } from '../http';
+import { HttpError } from '../http';
 import { isoInstantSchema } from '../vocabulary';
 import { calendar, type CalendarShift } from '../schedule/ical';
 import { gapsBetween, shiftsBetween, type Schedule, type Shift } from '../schedule/schedule';
-import { allow, type ApiEnv } from './auth';
 import type { Configuration } from '../config/document';
 import { loadConfig, newCalendarSecret } from '../config/store';
 import { configures } from '../permissions';
+import { apiApp, apiRoute, idParams, json, openapi } from './route';
+import { calendarUrlSchema } from './users';
+import { escalationPolicySchema } from '../escalation/policy';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_RANGE_DAYS = 366;
@@ -29,7 +31,64 @@ export const rangeQuerySchema = z
     path: ['to'],
     message: `a range is at most ${MAX_RANGE_DAYS} days`,
   });
-export const instantQuerySchema = z.object({ at: isoInstantSchema.optional() });
+export const instantQuerySchema = z.object({ at: isoInstantSchema.optional().describe('default now') });
+
+/** A schedule as listed: its document fields, its internal id and handle, and its feed URL for those who configure. */
+export const scheduleSchema = z
+  .looseObject({
+    id: z.string().describe('internal id'),
+    handle: z.string(),
+    calendar_url: z.string().optional().describe('the secret iCalendar feed, only for owners and admins'),
+  })
+  .meta({ id: 'Schedule' });
+export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema) }).meta({ id: 'ScheduleList' });
+
+export const policyWithGapsSchema = escalationPolicySchema
+  .and(
+    z.object({
+      schedules_with_gaps: z.array(z.string()).describe(`schedules with a gap in the next ${GAP_HORIZON_DAYS} days`),
+    }),
+  )
+  .meta({ id: 'EscalationPolicyWithGaps' });
+export const policyListSchema = z
+  .object({ escalation_policies: z.array(policyWithGapsSchema) })
+  .meta({ id: 'EscalationPolicyList' });
+
+const onCallEntry = z.object({ user: z.string(), name: z.string().nullable(), layer: z.string() });
+export const scheduleOnCallSchema = z
+  .object({ schedule: z.string(), at: z.string(), on_call: z.array(onCallEntry) })
+  .meta({ id: 'ScheduleOnCall' });
+const rangeAnswer = { schedule: z.string(), from: z.string(), to: z.string() };
+const span = z.object({ start: z.string(), end: z.string() });
+export const shiftsSchema = z
+  .object({ ...rangeAnswer, shifts: z.array(span.extend({ user: z.string(), layer: z.string() })) })
+  .meta({ id: 'Shifts' });
+export const gapsSchema = z.object({ ...rangeAnswer, gaps: z.array(span) }).meta({ id: 'Gaps' });
+export const onCallSchema = z
+  .object({
+    at: z.string(),
+    schedules: z.array(z.object({ schedule: z.string(), name: z.string(), on_call: z.array(onCallEntry) })),
+    escalation_policies: z.array(
+      z.object({
+        escalation_policy: z.string(),
+        name: z.string(),
+        steps: z.array(
+          z.object({
+            step: z.number().int(),
+            on_call: z.array(
+              z.object({
+                user: z.string(),
+                name: z.string().nullable().optional(),
+                layer: z.string().optional(),
+                via: z.string(),
+              }),
+            ),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'OnCall' });
 
 const shiftJson = (shift: Shift) => ({
   user: shift.user,
@@ -45,8 +104,7 @@ function findSchedule(config: Configuration, idOrHandle: string, ids: Map<string
 }
 
 /** A schedule and the range a shifts or gaps query asks about (400 for a bad range, 404 for no schedule). */
-async function scheduleRange(env: Env, idOrHandle: string, query: Record<string, string>) {
-  const parsed = validate(rangeQuerySchema, query, 'query');
+async function scheduleRange(env: Env, idOrHandle: string, parsed: z.infer<typeof rangeQuerySchema>) {
   const { config, ids } = await loadConfig(env.DB);
   const schedule = findSchedule(config, idOrHandle, ids.schedules);
   const [from, to] = [new Date(parsed.from), new Date(parsed.to)];
@@ -85,18 +143,40 @@ export function scheduleRowJson(row: typeof schedules.$inferSelect, origin: stri
   };
 }
 
-export const scheduleRoutes = new Hono<ApiEnv>()
-  .get('/schedules', allow('read'), async (c) => {
+export const scheduleRoutes = apiApp();
+
+openapi(
+  scheduleRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/schedules',
+    summary: 'List schedules (with their iCalendar feed URL for owners and admins)',
+    permission: 'read',
+    responses: { 200: json(scheduleListSchema, 'Every schedule, by handle') },
+  }),
+  async (c) => {
     const db = drizzle(c.env.DB);
     const rows = await db.select().from(schedules).where(isNull(schedules.deletedAt)).orderBy(schedules.handle);
     const origin = new URL(c.req.url).origin;
     const showSecret = configures(c.get('principal'));
     return c.json({ schedules: rows.map((row) => scheduleRowJson(row, origin, showSecret)) });
-  })
-  // A new feed secret: the old URL answers 404 from now on.
-  .post('/schedules/:id/calendar/rotate', allow('configure'), async (c) => {
+  },
+);
+
+// A new feed secret: the old URL answers 404 from now on.
+openapi(
+  scheduleRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/schedules/{id}/calendar/rotate',
+    summary: "Give a schedule's iCalendar feed a new secret URL (the old one stops working)",
+    permission: 'configure',
+    request: { params: idParams },
+    responses: { 200: json(calendarUrlSchema, 'The new feed URL') },
+  }),
+  async (c) => {
     const { config, ids } = await loadConfig(c.env.DB);
-    const schedule = findSchedule(config, c.req.param('id'), ids.schedules);
+    const schedule = findSchedule(config, c.req.valid('param').id, ids.schedules);
     const secret = newCalendarSecret();
     const rotated = await drizzle(c.env.DB)
       .update(schedules)
@@ -105,24 +185,71 @@ export const scheduleRoutes = new Hono<ApiEnv>()
       .returning({ id: schedules.id });
     if (rotated.length === 0) throw new HttpError(404, 'not_found', `no schedule is named ${schedule.id}`);
     return c.json({ calendar_url: `${new URL(c.req.url).origin}/calendar/schedules/${secret}.ics` });
-  })
-  .get('/schedules/:id/on-call', allow('read'), async (c) => {
-    const { at } = validate(instantQuerySchema, c.req.query(), 'query');
+  },
+);
+
+openapi(
+  scheduleRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/schedules/{id}/on-call',
+    summary: 'Who is on call at an instant (default now)',
+    permission: 'read',
+    request: { params: idParams, query: instantQuerySchema },
+    responses: { 200: json(scheduleOnCallSchema, 'Who is on call, by layer') },
+  }),
+  async (c) => {
+    const { at } = c.req.valid('query');
     const { config, ids } = await loadConfig(c.env.DB);
-    const schedule = findSchedule(config, c.req.param('id'), ids.schedules);
+    const schedule = findSchedule(config, c.req.valid('param').id, ids.schedules);
     const instant = at ? new Date(at) : new Date();
     return c.json({ schedule: schedule.id, at: instant.toISOString(), on_call: onCallJson(schedule, instant, config) });
-  })
-  .get('/schedules/:id/shifts', allow('read'), async (c) => {
-    const { schedule, from, to, range } = await scheduleRange(c.env, c.req.param('id'), c.req.query());
+  },
+);
+
+openapi(
+  scheduleRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/schedules/{id}/shifts',
+    summary: 'Shifts in a range',
+    permission: 'read',
+    request: { params: idParams, query: rangeQuerySchema },
+    responses: { 200: json(shiftsSchema, 'The shifts that overlap the range') },
+  }),
+  async (c) => {
+    const { schedule, from, to, range } = await scheduleRange(c.env, c.req.valid('param').id, c.req.valid('query'));
     return c.json({ ...range, shifts: shiftsBetween(schedule, from, to).map(shiftJson) });
-  })
-  .get('/schedules/:id/gaps', allow('read'), async (c) => {
-    const { schedule, from, to, range } = await scheduleRange(c.env, c.req.param('id'), c.req.query());
+  },
+);
+
+openapi(
+  scheduleRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/schedules/{id}/gaps',
+    summary: 'Stretches with nobody on call in a range',
+    permission: 'read',
+    request: { params: idParams, query: rangeQuerySchema },
+    responses: { 200: json(gapsSchema, 'The gaps in the range') },
+  }),
+  async (c) => {
+    const { schedule, from, to, range } = await scheduleRange(c.env, c.req.valid('param').id, c.req.valid('query'));
     const gaps = gapsBetween(schedule, from, to);
     return c.json({ ...range, gaps: gaps.map((g) => ({ start: g.start.toISOString(), end: g.end.toISOString() })) });
-  })
-  .get('/escalation-policies', allow('read'), async (c) => {
+  },
+);
+
+openapi(
+  scheduleRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/escalation-policies',
+    summary: 'List policies, flagging schedules with gaps in the next four weeks',
+    permission: 'read',
+    responses: { 200: json(policyListSchema, 'Every escalation policy') },
+  }),
+  async (c) => {
     const { config } = await loadConfig(c.env.DB);
     const gaps = policiesWithGaps(config, new Date());
     return c.json({
@@ -131,9 +258,21 @@ export const scheduleRoutes = new Hono<ApiEnv>()
         schedules_with_gaps: gaps.get(p.id) ?? [],
       })),
     });
-  })
-  .get('/on-call', allow('read'), async (c) => {
-    const { at } = validate(instantQuerySchema, c.req.query(), 'query');
+  },
+);
+
+openapi(
+  scheduleRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/on-call',
+    summary: 'Everyone on call now, by schedule and by policy',
+    permission: 'read',
+    request: { query: instantQuerySchema },
+    responses: { 200: json(onCallSchema, 'Who is on call, by schedule and by policy step') },
+  }),
+  async (c) => {
+    const { at } = c.req.valid('query');
     const instant = at ? new Date(at) : new Date();
     const { config } = await loadConfig(c.env.DB);
     const bySchedule = new Map(config.schedules.map((s) => [s.id, onCallJson(s, instant, config)]));
@@ -155,7 +294,8 @@ export const scheduleRoutes = new Hono<ApiEnv>()
         })),
       })),
     });
-  });
+  },
+);
 
 async function feed(env: Env, secret: string, kind: 'schedules' | 'users'): Promise<Response> {
   const db = drizzle(env.DB);

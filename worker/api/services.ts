@@ -1,15 +1,15 @@
 // One configured object at a time: services, integrations, schedules and escalation policies, the
 // same objects as in the configuration document. Every change goes through the configuration plan,
 // so both doors agree. Owners and admins change anything; a team's admins change what their team owns.
+import { z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import type { Context } from 'hono';
 import { escalationPolicySchema } from '../escalation/policy';
 import { overrideSchema } from '../schedule/schedule';
 import { integrations, schedules, services } from '../db/schema';
-import { HttpError, readJson, validate } from '../http';
-import { allow, type ApiEnv, type Principal } from './auth';
+import { HttpError, validate } from '../http';
+import type { ApiEnv, Principal } from './auth';
 import {
   integrationConfigSchema,
   scheduleConfigSchema,
@@ -20,7 +20,8 @@ import {
 import { loadConfig } from '../config/store';
 import { administersTeam, configures, mayAddOverride } from '../permissions';
 import { changeOne, currentOne, noun, patchSchema, tagged, type Authorize } from './objects';
-import { policiesWithGaps, scheduleRowJson } from './schedules';
+import { apiApp, apiRoute, idParams, json, openapi } from './route';
+import { policiesWithGaps, policyWithGapsSchema, scheduleRowJson, scheduleSchema } from './schedules';
 
 export const serviceCreateSchema = serviceConfigSchema.meta({ id: 'ServiceCreate' });
 /** A partial change; a new `id` renames, keeping the internal id, and references follow. */
@@ -33,6 +34,45 @@ export const integrationUpdateSchema = patchSchema(integrationConfigSchema.omit(
 export const objectPatchSchema = z.record(z.string(), z.unknown()).meta({
   id: 'ObjectPatch',
   description: 'fields to replace; the result must be a valid object, and a new id renames it',
+});
+
+export const serviceSchema = z
+  .looseObject({
+    id: z.string().describe('internal id'),
+    handle: z.string(),
+    name: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .describe("the configuration document's service fields, with the internal id and the handle")
+  .meta({ id: 'Service' });
+export const serviceListSchema = z.object({ services: z.array(serviceSchema) }).meta({ id: 'ServiceList' });
+
+export const integrationSchema = z
+  .object({
+    id: z.string().describe('internal id'),
+    handle: z.string(),
+    name: z.string(),
+    type: z.string(),
+    service: z.string().nullable(),
+    service_id: z.string(),
+    key: z.string().optional().describe('only for those who configure'),
+    ingest_url: z.string().optional().describe('only for those who configure'),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Integration' });
+export const integrationListSchema = z
+  .object({ integrations: z.array(integrationSchema) })
+  .meta({ id: 'IntegrationList' });
+
+/** A schedule and a policy as the configuration document has them: what writes answer. */
+export const scheduleDocumentSchema = scheduleConfigSchema.meta({ id: 'ScheduleConfig' });
+const policyDocumentSchema = escalationPolicySchema;
+
+const body = <S extends z.ZodType>(schema: S) => ({
+  required: true,
+  content: { 'application/json': { schema } },
 });
 
 type Editable = 'services' | 'integrations' | 'schedules' | 'escalation_policies';
@@ -113,36 +153,83 @@ async function answerOne<K extends Editable>(c: Context<ApiEnv>, kind: K, idOrHa
  * replace) and DELETE, for objects edited whole; writes answer the object as the document has it.
  */
 function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(
+  app: ReturnType<typeof apiApp>,
   path: string,
   kind: K,
   schema: z.ZodType<ConfigItem<K>>,
-  present: (c: Context<ApiEnv>, item: ConfigItem<K>) => Promise<object>,
+  listed: { schema: z.ZodType; present: (c: Context<ApiEnv>, item: ConfigItem<K>) => Promise<object> },
 ) {
-  return new Hono<ApiEnv>()
-    .get(`/${path}/:id`, allow('read'), async (c) => {
-      const item = await answerOne(c, kind, c.req.param('id'));
-      return c.json(await present(c, item));
-    })
-    .patch(`/${path}/:id`, allow('read'), async (c) => {
-      const body = await readJson(c.req.raw, objectPatchSchema);
+  const one = noun[kind];
+  const a = /^[aeiou]/.test(one) ? 'an' : 'a';
+  openapi(
+    app,
+    apiRoute({
+      method: 'get',
+      path: `/${path}/{id}`,
+      summary: `${a === 'an' ? 'An' : 'A'} ${one}, by id or handle (with an ETag for If-Match)`,
+      permission: 'read',
+      request: { params: idParams },
+      responses: { 200: json(listed.schema, `The ${one}, with an ETag`) },
+    }),
+    async (c) => {
+      const item = await answerOne(c, kind, c.req.valid('param').id);
+      return c.json(await listed.present(c, item));
+    },
+  );
+  openapi(
+    app,
+    apiRoute({
+      method: 'patch',
+      path: `/${path}/{id}`,
+      summary: `Change some fields of ${a} ${one} (a new id renames it; references follow)`,
+      permission: 'read',
+      request: { params: idParams, body: body(objectPatchSchema) },
+      responses: { 200: json(schema, `The ${one} as changed, with an ETag`) },
+    }),
+    async (c) => {
+      const patch = c.req.valid('json');
       const item = await changeOne(c, {
         kind,
-        target: c.req.param('id'),
-        edit: (before) => validate(schema, { ...before, ...body }),
+        target: c.req.valid('param').id,
+        edit: (before) => validate(schema, { ...before, ...patch }),
         authorize: byTeam(kind),
       });
       return c.json(await answerOne(c, kind, item!.id));
-    })
-    .put(`/${path}/:id`, allow('read'), async (c) => {
-      const body = await readJson(c.req.raw, z.record(z.string(), z.unknown()));
-      const item = validate(schema, { ...body, id: c.req.param('id') });
+    },
+  );
+  openapi(
+    app,
+    apiRoute({
+      method: 'put',
+      path: `/${path}/{id}`,
+      summary: `Create or replace one ${one} (its id is the path's)`,
+      permission: 'read',
+      bodyReadAs: z.record(z.string(), z.unknown()),
+      request: { params: idParams, body: body(schema) },
+      responses: { 200: json(schema, `The ${one} as written, with an ETag`) },
+    }),
+    async (c) => {
+      const whole = c.req.valid('json') as unknown as Record<string, unknown>;
+      const item = validate(schema, { ...whole, id: c.req.valid('param').id });
       await changeOne(c, { kind, target: item.id, upsert: true, edit: () => item, authorize: byTeam(kind) });
       return c.json(await answerOne(c, kind, item.id));
-    })
-    .delete(`/${path}/:id`, allow('read'), async (c) => {
-      await changeOne(c, { kind, target: c.req.param('id'), edit: () => null, authorize: byTeam(kind) });
+    },
+  );
+  openapi(
+    app,
+    apiRoute({
+      method: 'delete',
+      path: `/${path}/{id}`,
+      summary: `Delete ${a} ${one}`,
+      permission: 'read',
+      request: { params: idParams },
+      responses: { 204: { description: 'Deleted' } },
+    }),
+    async (c) => {
+      await changeOne(c, { kind, target: c.req.valid('param').id, edit: () => null, authorize: byTeam(kind) });
       return c.body(null, 204);
-    });
+    },
+  );
 }
 
 /** A schedule as GET /schedules lists it: with its internal id, and its feed URL for those who configure. */
@@ -161,51 +248,132 @@ async function policyJson(c: Context<ApiEnv>, policy: ConfigItem<'escalation_pol
   return { ...policy, schedules_with_gaps: policiesWithGaps(config, new Date()).get(policy.id) ?? [] };
 }
 
-export const serviceRoutes = new Hono<ApiEnv>()
-  .get('/services', allow('read'), async (c) => {
+export const serviceRoutes = apiApp();
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/services',
+    summary: 'List services',
+    permission: 'read',
+    responses: { 200: json(serviceListSchema, 'Every service') },
+  }),
+  async (c) => {
     const { config } = await loadConfig(c.env.DB);
     return c.json({ services: await Promise.all(config.services.map((s) => serviceJson(c.env.DB, s.id))) });
-  })
-  .post('/services', allow('read'), async (c) => {
-    const service = await readJson(c.req.raw, serviceCreateSchema);
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/services',
+    summary: 'Create a service',
+    permission: 'read',
+    request: { body: body(serviceCreateSchema) },
+    responses: { 201: json(serviceSchema, 'The service, with an ETag') },
+  }),
+  async (c) => {
+    const service = c.req.valid('json');
     await changeOne(c, { kind: 'services', target: null, edit: () => service, authorize: byTeam('services') });
     await tagged(c, service);
     return c.json(await serviceJson(c.env.DB, service.id), 201);
-  })
-  .get('/services/:id', allow('read'), async (c) => {
-    const service = await answerOne(c, 'services', c.req.param('id'));
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/services/{id}',
+    summary: 'A service, by id or handle',
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 200: json(serviceSchema, 'The service, with an ETag for If-Match') },
+  }),
+  async (c) => {
+    const service = await answerOne(c, 'services', c.req.valid('param').id);
     return c.json(await serviceJson(c.env.DB, service.id));
-  })
-  .patch('/services/:id', allow('read'), async (c) => {
-    const update = await readJson(c.req.raw, serviceUpdateSchema);
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'patch',
+    path: '/services/{id}',
+    summary: 'Change a service (a new id renames it, keeping its internal id; references follow)',
+    permission: 'read',
+    request: { params: idParams, body: body(serviceUpdateSchema) },
+    responses: { 200: json(serviceSchema, 'The service as changed, with an ETag') },
+  }),
+  async (c) => {
+    const update = c.req.valid('json');
     const service = await changeOne(c, {
       kind: 'services',
-      target: c.req.param('id'),
+      target: c.req.valid('param').id,
       edit: (before) => ({ ...before!, ...update }),
       authorize: byTeam('services'),
     });
     await answerOne(c, 'services', service!.id);
     return c.json(await serviceJson(c.env.DB, service!.id));
-  })
-  .delete('/services/:id', allow('read'), async (c) => {
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'delete',
+    path: '/services/{id}',
+    summary: 'Delete a service',
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 204: { description: 'Deleted' } },
+  }),
+  async (c) => {
     await changeOne(c, {
       kind: 'services',
-      target: c.req.param('id'),
+      target: c.req.valid('param').id,
       edit: () => null,
       authorize: byTeam('services'),
     });
     return c.body(null, 204);
-  })
-  .get('/integrations', allow('read'), async (c) => {
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/integrations',
+    summary: 'List integrations',
+    permission: 'read',
+    responses: { 200: json(integrationListSchema, 'Every integration (keys only for those who configure)') },
+  }),
+  async (c) => {
     const { config } = await loadConfig(c.env.DB);
     const origin = new URL(c.req.url).origin;
     const showKey = seesKeys(c.get('principal'));
     return c.json({
       integrations: await Promise.all(config.integrations.map((i) => integrationJson(c.env.DB, i.id, origin, showKey))),
     });
-  })
-  .post('/integrations', allow('read'), async (c) => {
-    const integration = await readJson(c.req.raw, integrationCreateSchema);
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/integrations',
+    summary: 'Create an integration (answers its key and ingest URL)',
+    permission: 'read',
+    request: { body: body(integrationCreateSchema) },
+    responses: { 201: json(integrationSchema, 'The integration, with its key and ingest URL') },
+  }),
+  async (c) => {
+    const integration = c.req.valid('json');
     await changeOne(c, {
       kind: 'integrations',
       target: null,
@@ -214,40 +382,88 @@ export const serviceRoutes = new Hono<ApiEnv>()
     });
     await answerOne(c, 'integrations', integration.id);
     return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true), 201);
-  })
-  .get('/integrations/:id', allow('read'), async (c) => {
-    const integration = await answerOne(c, 'integrations', c.req.param('id'));
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/integrations/{id}',
+    summary: 'An integration, by id or handle',
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 200: json(integrationSchema, 'The integration, with an ETag for If-Match') },
+  }),
+  async (c) => {
+    const integration = await answerOne(c, 'integrations', c.req.valid('param').id);
     return c.json(
       await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, seesKeys(c.get('principal'))),
     );
-  })
-  .patch('/integrations/:id', allow('read'), async (c) => {
-    const update = await readJson(c.req.raw, integrationUpdateSchema);
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'patch',
+    path: '/integrations/{id}',
+    summary: 'Change an integration (a new id renames it, keeping its internal id and key)',
+    permission: 'read',
+    request: { params: idParams, body: body(integrationUpdateSchema) },
+    responses: { 200: json(integrationSchema, 'The integration as changed, with an ETag') },
+  }),
+  async (c) => {
+    const update = c.req.valid('json');
     const integration = await changeOne(c, {
       kind: 'integrations',
-      target: c.req.param('id'),
+      target: c.req.valid('param').id,
       edit: (before) => ({ ...before!, ...update }),
       authorize: byTeam('integrations'),
     });
     await answerOne(c, 'integrations', integration!.id);
     return c.json(await integrationJson(c.env.DB, integration!.id, new URL(c.req.url).origin, true));
-  })
-  .delete('/integrations/:id', allow('read'), async (c) => {
+  },
+);
+
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'delete',
+    path: '/integrations/{id}',
+    summary: 'Delete an integration; its key stops working at once',
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 204: { description: 'Deleted' } },
+  }),
+  async (c) => {
     await changeOne(c, {
       kind: 'integrations',
-      target: c.req.param('id'),
+      target: c.req.valid('param').id,
       edit: () => null,
       authorize: byTeam('integrations'),
     });
     return c.body(null, 204);
-  })
-  // An override (a vacation, a swap): one request replaces a user across every shift in its range.
-  // Who may manage the schedule may add any; a responder on it, a swap with a teammate (permissions.ts).
-  .post('/schedules/:id/overrides', allow('read'), async (c) => {
-    const override = await readJson(c.req.raw, overrideSchema);
+  },
+);
+
+// An override (a vacation, a swap): one request replaces a user across every shift in its range.
+// Who may manage the schedule may add any; a responder on it, a swap with a teammate (permissions.ts).
+openapi(
+  serviceRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/schedules/{id}/overrides',
+    summary: 'Add an override (a responder may add one for their own shifts)',
+    permission: 'read',
+    request: { params: idParams, body: body(overrideSchema) },
+    responses: { 201: json(scheduleDocumentSchema, 'The schedule with the override, with an ETag') },
+  }),
+  async (c) => {
+    const override = c.req.valid('json');
     const schedule = await changeOne(c, {
       kind: 'schedules',
-      target: c.req.param('id'),
+      target: c.req.valid('param').id,
       edit: (before) => ({ ...before!, overrides: [...before!.overrides, override] }),
       authorize: (principal, config, before) => {
         const verdict = mayAddOverride(principal, config, before!, override);
@@ -255,6 +471,14 @@ export const serviceRoutes = new Hono<ApiEnv>()
       },
     });
     return c.json(await answerOne(c, 'schedules', schedule!.id), 201);
-  })
-  .route('/', wholeObjectRoutes('schedules', 'schedules', scheduleConfigSchema, scheduleJson))
-  .route('/', wholeObjectRoutes('escalation-policies', 'escalation_policies', escalationPolicySchema, policyJson));
+  },
+);
+
+wholeObjectRoutes(serviceRoutes, 'schedules', 'schedules', scheduleDocumentSchema, {
+  schema: scheduleSchema,
+  present: scheduleJson,
+});
+wholeObjectRoutes(serviceRoutes, 'escalation-policies', 'escalation_policies', policyDocumentSchema, {
+  schema: policyWithGapsSchema,
+  present: policyJson,
+});

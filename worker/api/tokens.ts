@@ -1,21 +1,43 @@
 // /api/v1/tokens: API tokens for users. The token is shown once; only its hash is kept.
+import { z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { Hono } from 'hono';
-import { z } from 'zod';
 import { apiTokens, users } from '../db/schema';
-import { HttpError, readJson } from '../http';
-import { allow, newToken, sha256Hex, type ApiEnv } from './auth';
+import { HttpError } from '../http';
+import { newToken, sha256Hex } from './auth';
 import { handleSchema } from '../vocabulary';
 import { mayMintTokenFor } from '../permissions';
+import { apiApp, apiRoute, json, openapi } from './route';
 
 export const tokenCreateSchema = z
   .object({ user: handleSchema, name: z.string().trim().min(1).max(200).default('api') })
   .meta({ id: 'TokenCreate' });
 
-export const tokenRoutes = new Hono<ApiEnv>()
-  .post('/tokens', allow('configure'), async (c) => {
-    const request = await readJson(c.req.raw, tokenCreateSchema, 16 * 1024);
+export const tokenSchema = z
+  .object({
+    id: z.string(),
+    token: z.string().describe('the secret, shown only in this answer'),
+    user: z.string(),
+    name: z.string(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'Token' });
+
+export const tokenRoutes = apiApp();
+
+openapi(
+  tokenRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/tokens',
+    summary: 'Create an API token for a user (shown once)',
+    permission: 'configure',
+    bodyLimit: 16 * 1024,
+    request: { body: { required: true, content: { 'application/json': { schema: tokenCreateSchema } } } },
+    responses: { 201: json(tokenSchema, 'The token, shown once') },
+  }),
+  async (c) => {
+    const request = c.req.valid('json');
     const db = drizzle(c.env.DB);
     const user = await db
       .select()
@@ -38,14 +60,27 @@ export const tokenRoutes = new Hono<ApiEnv>()
     };
     await db.insert(apiTokens).values(row);
     return c.json({ id: row.id, token, user: user.handle, name: row.name, created_at: row.createdAt }, 201);
-  })
-  .delete('/tokens/:id', allow('configure'), async (c) => {
+  },
+);
+
+openapi(
+  tokenRoutes,
+  apiRoute({
+    method: 'delete',
+    path: '/tokens/{id}',
+    summary: 'Revoke an API token',
+    permission: 'configure',
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 204: { description: 'Revoked' } },
+  }),
+  async (c) => {
     const db = drizzle(c.env.DB);
     const revoked = await db
       .update(apiTokens)
       .set({ revokedAt: new Date().toISOString() })
-      .where(and(eq(apiTokens.id, c.req.param('id')), isNull(apiTokens.revokedAt)))
+      .where(and(eq(apiTokens.id, c.req.valid('param').id), isNull(apiTokens.revokedAt)))
       .returning({ id: apiTokens.id });
     if (revoked.length === 0) throw new HttpError(404, 'not_found', 'no such token');
     return c.body(null, 204);
-  });
+  },
+);

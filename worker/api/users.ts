@@ -2,21 +2,43 @@
 // section, through the same plan. Owners and admins change users; only an owner makes, changes the
 // role of or removes owners and admins. Observers never see an address; a user's calendar feed URL
 // (a secret) is shown to the user and to those who configure.
-import { and, eq, isNull } from 'drizzle-orm';
+import { z } from '@hono/zod-openapi';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { userConfigSchema, type UserConfig } from '../config/document';
 import { loadConfig, newCalendarSecret } from '../config/store';
-import { users } from '../db/schema';
-import { HttpError, readJson } from '../http';
+import { notifications, users } from '../db/schema';
+import { HttpError } from '../http';
 import { configures, ownerOnlyUserChanges } from '../permissions';
-import { allow, type ApiEnv, type Principal } from './auth';
+import type { ApiEnv, Principal } from './auth';
 import { forbidOwnerOnly } from './config';
+import { notificationJson, notificationListSchema } from './notifications';
 import { changeOne, currentOne, patchSchema, tagged, type Authorize } from './objects';
+import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
 export const userCreateSchema = userConfigSchema.meta({ id: 'UserCreate' });
 /** A partial change; a new `id` renames the user, keeping their internal id (and API tokens). */
 export const userUpdateSchema = patchSchema(userConfigSchema).meta({ id: 'UserUpdate' });
+
+/** A user as the API shows them: the document's fields, with the internal id and the handle. */
+export const userSchema = z
+  .looseObject({
+    id: z.string().describe('internal id'),
+    handle: z.string(),
+    name: z.string(),
+    role: z.string(),
+    calendar_url: z
+      .string()
+      .optional()
+      .describe("the secret iCalendar feed: only the user's own, or for those who configure"),
+  })
+  .describe("the configuration document's user fields; observers see no email, phone or addresses")
+  .meta({ id: 'User' });
+
+export const userListSchema = z.object({ users: z.array(userSchema) }).meta({ id: 'UserList' });
+
+export const calendarUrlSchema = z.object({ calendar_url: z.string() }).meta({ id: 'CalendarUrl' });
 
 type UserRow = typeof users.$inferSelect;
 
@@ -60,35 +82,108 @@ async function answerUser(c: Context<ApiEnv>, idOrHandle: string) {
   return userJson(await userRow(c.env.DB, user.id), c.get('principal'), new URL(c.req.url).origin);
 }
 
-export const userRoutes = new Hono<ApiEnv>()
-  .get('/users', allow('read'), async (c) => {
+export const userRoutes = apiApp();
+
+openapi(
+  userRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/users',
+    summary: 'List users (observers see no addresses; the feed URL only for oneself, owners and admins)',
+    permission: 'read',
+    responses: { 200: json(userListSchema, 'Every user, by handle') },
+  }),
+  async (c) => {
     const rows = await drizzle(c.env.DB).select().from(users).where(isNull(users.deletedAt)).orderBy(users.handle);
     const origin = new URL(c.req.url).origin;
     return c.json({ users: rows.map((row) => userJson(row, c.get('principal'), origin)) });
-  })
-  .post('/users', allow('configure'), async (c) => {
-    const user = await readJson(c.req.raw, userCreateSchema);
+  },
+);
+
+openapi(
+  userRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/users',
+    summary: 'Create a user',
+    permission: 'configure',
+    request: { body: { required: true, content: { 'application/json': { schema: userCreateSchema } } } },
+    responses: { 201: json(userSchema, 'The user, with an ETag') },
+  }),
+  async (c) => {
+    const user = c.req.valid('json');
     await changeOne(c, { kind: 'users', target: null, edit: () => user, authorize: authorizeUser });
     return c.json(await answerUser(c, user.id), 201);
-  })
-  .get('/users/:id', allow('read'), async (c) => c.json(await answerUser(c, c.req.param('id'))))
-  .patch('/users/:id', allow('configure'), async (c) => {
-    const update = await readJson(c.req.raw, userUpdateSchema);
+  },
+);
+
+openapi(
+  userRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/users/{id}',
+    summary: 'A user, by id or handle (with an ETag)',
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 200: json(userSchema, 'The user, with an ETag for If-Match') },
+  }),
+  async (c) => c.json(await answerUser(c, c.req.valid('param').id)),
+);
+
+openapi(
+  userRoutes,
+  apiRoute({
+    method: 'patch',
+    path: '/users/{id}',
+    summary: 'Change a user (a new id renames them, keeping their internal id; references follow)',
+    permission: 'configure',
+    request: {
+      params: idParams,
+      body: { required: true, content: { 'application/json': { schema: userUpdateSchema } } },
+    },
+    responses: { 200: json(userSchema, 'The user as changed, with an ETag') },
+  }),
+  async (c) => {
+    const update = c.req.valid('json');
     const user = await changeOne(c, {
       kind: 'users',
-      target: c.req.param('id'),
+      target: c.req.valid('param').id,
       edit: (before) => ({ ...before!, ...update }),
       authorize: authorizeUser,
     });
     return c.json(await answerUser(c, user!.id));
-  })
-  .delete('/users/:id', allow('configure'), async (c) => {
-    await changeOne(c, { kind: 'users', target: c.req.param('id'), edit: () => null, authorize: authorizeUser });
+  },
+);
+
+openapi(
+  userRoutes,
+  apiRoute({
+    method: 'delete',
+    path: '/users/{id}',
+    summary: 'Delete a user',
+    permission: 'configure',
+    request: { params: idParams },
+    responses: { 204: { description: 'Deleted' } },
+  }),
+  async (c) => {
+    await changeOne(c, { kind: 'users', target: c.req.valid('param').id, edit: () => null, authorize: authorizeUser });
     return c.body(null, 204);
-  })
-  // A new feed secret: the old URL answers 404 from now on.
-  .post('/users/:id/calendar/rotate', allow('read'), async (c) => {
-    const user = currentOne(await loadConfig(c.env.DB), 'users', c.req.param('id'));
+  },
+);
+
+// A new feed secret: the old URL answers 404 from now on.
+openapi(
+  userRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/users/{id}/calendar/rotate',
+    summary: "Give a user's iCalendar feed a new secret URL (the old one stops working)",
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 200: json(calendarUrlSchema, 'The new feed URL') },
+  }),
+  async (c) => {
+    const user = currentOne(await loadConfig(c.env.DB), 'users', c.req.valid('param').id);
     const principal = c.get('principal');
     if (!configures(principal) && principal.handle !== user.id)
       throw new HttpError(403, 'forbidden', 'only the user, an owner or an admin may rotate their calendar feed');
@@ -100,4 +195,34 @@ export const userRoutes = new Hono<ApiEnv>()
       .returning({ id: users.id });
     if (rotated.length === 0) throw new HttpError(404, 'not_found', `no user is named ${user.id}`);
     return c.json({ calendar_url: `${new URL(c.req.url).origin}/calendar/users/${secret}.ics` });
-  });
+  },
+);
+
+openapi(
+  userRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/users/{id}/notifications',
+    summary: "A user's pages, newest first",
+    permission: 'read',
+    request: { params: idParams },
+    responses: { 200: json(notificationListSchema, 'The latest 200 pages (observers see no addresses)') },
+  }),
+  async (c) => {
+    const db = drizzle(c.env.DB);
+    const { id } = c.req.valid('param');
+    const user = await db
+      .select({ handle: users.handle })
+      .from(users)
+      .where(and(or(eq(users.id, id), eq(users.handle, id)), isNull(users.deletedAt)))
+      .get();
+    if (!user) throw new HttpError(404, 'not_found', `no user is named ${id}`);
+    const rows = await db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.user, user.handle))
+      .orderBy(desc(notifications.dueAt))
+      .limit(200);
+    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
+  },
+);

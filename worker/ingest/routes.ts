@@ -1,11 +1,46 @@
-// HTTP ingest: POST /integration/{type}/v1/{key}.
+// HTTP ingest: POST /integration/{type}/v1/{key}. A plain route (its type picks the adapter, and
+// the body is read before anything answers); its definition is the API document's.
+import type { RouteConfig } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import { HttpError, isJsonContentType, parseJsonText, readLimitedBody, validate } from '../http';
+import { z } from 'zod';
+import { errorSchema, HttpError, isJsonContentType, parseJsonText, readLimitedBody, validate } from '../http';
 import { adapterFor } from './adapter';
 import { integrationByKey } from '../config/live';
 import { ingestEvents } from './pipeline';
+import { standardEventSchema } from './standard';
 
 export const MAX_BODY_BYTES = 512 * 1024;
+
+/** What the standard integration answers an event. */
+export const ingestAnswerSchema = z
+  .object({
+    status: z.literal('success'),
+    event_id: z.string(),
+    incident_id: z.string().nullable(),
+    incident_number: z.number().int().nullable(),
+    action: z.string().describe('what the event did: opened, acknowledged, resolved, ignored…'),
+    message: z.string().optional(),
+  })
+  .meta({ id: 'IngestAnswer' });
+
+/** The route as the OpenAPI document shows it (a route definition; no token: the key is the credential). */
+export const ingestRouteDefinition: RouteConfig = {
+  method: 'post',
+  path: '/integration/standard/v1/{key}',
+  summary: 'Send an event (standard integration)',
+  security: [],
+  request: {
+    params: z.object({ key: z.string().describe("the integration's key") }),
+    body: { required: true, content: { 'application/json': { schema: standardEventSchema } } },
+  },
+  responses: {
+    202: { description: 'Accepted', content: { 'application/json': { schema: ingestAnswerSchema } } },
+    '4XX': {
+      description: 'Unknown key (404), not JSON (415), over the size limit (413), or a bad event (400)',
+      content: { 'application/json': { schema: errorSchema } },
+    },
+  },
+};
 
 export const ingestRoutes = new Hono<{ Bindings: Env }>().post('/integration/:type/v1/:key', async (c) => {
   // Read (and bound) the body first, so that no answer leaves before the sender has finished.
