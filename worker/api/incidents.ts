@@ -114,6 +114,9 @@ export const incidentActionSchema = z
 
 type Db = ReturnType<typeof drizzle>;
 
+/** An incident pages a few dozen times at most; the list is bounded all the same. */
+const MAX_PAGES_LISTED = 500;
+
 const incidentColumns = {
   incident: incidents,
   service: services.handle,
@@ -371,14 +374,20 @@ openapi(
     summary: "The incident's pages",
     permission: 'read',
     request: { params: idParams },
-    responses: { 200: json(notificationListSchema, 'Pages, oldest first (observers see no addresses)') },
+    responses: {
+      200: json(
+        notificationListSchema,
+        `Pages, oldest first, at most ${MAX_PAGES_LISTED} (observers see no addresses)`,
+      ),
+    },
   }),
   async (c) => {
     const rows = await drizzle(c.env.DB)
       .select()
       .from(notifications)
       .where(eq(notifications.incidentId, c.req.valid('param').id))
-      .orderBy(asc(notifications.dueAt), asc(notifications.id));
+      .orderBy(asc(notifications.dueAt), asc(notifications.id))
+      .limit(MAX_PAGES_LISTED);
     return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
   },
 );

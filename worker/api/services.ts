@@ -99,6 +99,15 @@ const byTeam =
     );
   };
 
+const serviceRowJson = (s: typeof services.$inferSelect) => ({
+  ...s.definition,
+  id: s.id,
+  handle: s.handle,
+  name: s.name,
+  created_at: s.createdAt,
+  updated_at: s.updatedAt,
+});
+
 async function serviceJson(d1: D1Database, handle: string) {
   const s = await drizzle(d1)
     .select()
@@ -106,24 +115,24 @@ async function serviceJson(d1: D1Database, handle: string) {
     .where(and(eq(services.handle, handle), isNull(services.deletedAt)))
     .get();
   if (!s) throw new HttpError(404, 'not_found', `no service is named ${handle}`);
-  return {
-    ...s.definition,
-    id: s.id,
-    handle: s.handle,
-    name: s.name,
-    created_at: s.createdAt,
-    updated_at: s.updatedAt,
-  };
+  return serviceRowJson(s);
 }
 
-async function integrationJson(d1: D1Database, handle: string, origin: string, showKey: boolean) {
-  const row = await drizzle(d1)
+/** Live integrations with their service's handle: all of them, or the one with this handle. */
+function selectIntegrations(d1: D1Database, handle?: string) {
+  return drizzle(d1)
     .select({ integration: integrations, service: services.handle })
     .from(integrations)
     .leftJoin(services, eq(services.id, integrations.serviceId))
-    .where(and(eq(integrations.handle, handle), isNull(integrations.deletedAt)))
-    .get();
-  if (!row) throw new HttpError(404, 'not_found', `no integration is named ${handle}`);
+    .where(and(isNull(integrations.deletedAt), handle === undefined ? undefined : eq(integrations.handle, handle)))
+    .orderBy(integrations.createdAt, integrations.handle);
+}
+
+function integrationRowJson(
+  row: { integration: typeof integrations.$inferSelect; service: string | null },
+  origin: string,
+  showKey: boolean,
+) {
   const i = row.integration;
   return {
     id: i.id,
@@ -136,6 +145,12 @@ async function integrationJson(d1: D1Database, handle: string, origin: string, s
     created_at: i.createdAt,
     updated_at: i.updatedAt,
   };
+}
+
+async function integrationJson(d1: D1Database, handle: string, origin: string, showKey: boolean) {
+  const row = await selectIntegrations(d1, handle).get();
+  if (!row) throw new HttpError(404, 'not_found', `no integration is named ${handle}`);
+  return integrationRowJson(row, origin, showKey);
 }
 
 /** Keys let anyone send alerts: only those who may configure see them. */
@@ -260,8 +275,13 @@ openapi(
     responses: { 200: json(serviceListSchema, 'Every service') },
   }),
   async (c) => {
-    const { config } = await loadConfig(c.env.DB);
-    return c.json({ services: await Promise.all(config.services.map((s) => serviceJson(c.env.DB, s.id))) });
+    // One query for the list, however many services there are.
+    const rows = await drizzle(c.env.DB)
+      .select()
+      .from(services)
+      .where(isNull(services.deletedAt))
+      .orderBy(services.createdAt, services.handle);
+    return c.json({ services: rows.map(serviceRowJson) });
   },
 );
 
@@ -353,12 +373,10 @@ openapi(
     responses: { 200: json(integrationListSchema, 'Every integration (keys only for those who configure)') },
   }),
   async (c) => {
-    const { config } = await loadConfig(c.env.DB);
     const origin = new URL(c.req.url).origin;
     const showKey = seesKeys(c.get('principal'));
-    return c.json({
-      integrations: await Promise.all(config.integrations.map((i) => integrationJson(c.env.DB, i.id, origin, showKey))),
-    });
+    const rows = await selectIntegrations(c.env.DB);
+    return c.json({ integrations: rows.map((row) => integrationRowJson(row, origin, showKey)) });
   },
 );
 
