@@ -51,6 +51,14 @@ export class IncidentObject extends DurableObject<Env> {
   private ordinal = 0;
   /** When the alarm is known to be set for; null when unknown or not set. */
   private alarmAt: number | null = null;
+  /**
+   * Whether each destination still has work, kept in memory so that no change scans the tables for
+   * it: read once when the object starts, set by every change, cleared by a drain that finds nothing.
+   */
+  private copyPending = false;
+  private pagesPending = false;
+  /** Every timeline entry and alert up to these sequence numbers is in D1. */
+  private readonly copiedThrough = { timeline: 0, alerts: 0 };
   private readonly queue = new CoalescedWork(
     'incident pages',
     () => this.sendPages(),
@@ -79,6 +87,12 @@ export class IncidentObject extends DurableObject<Env> {
       this.latest = parse<Incident>(row.state);
       this.ordinal = row.ordinal;
     }
+    const exists = (query: string) => this.sql.exec(query).toArray().length > 0;
+    this.pagesPending = exists('SELECT 1 FROM pages WHERE sent = 0 LIMIT 1');
+    this.copyPending = exists(
+      `SELECT 1 FROM incidents WHERE synced_revision < revision UNION ALL SELECT 1 FROM timeline WHERE synced = 0
+       UNION ALL SELECT 1 FROM alerts WHERE synced = 0 UNION ALL SELECT 1 FROM pages WHERE synced = 0 LIMIT 1`,
+    );
   }
 
   /** The object's storage; a change to a new object creates its tables in the same commit. */
@@ -306,7 +320,11 @@ export class IncidentObject extends DurableObject<Env> {
     ) {
       this.latest = incident;
     }
-    if (jobs.length > 0) void this.queue.run();
+    this.copyPending = true;
+    if (jobs.length > 0) {
+      this.pagesPending = true;
+      void this.queue.run();
+    }
     void this.copy.run();
     if (timers.some((t) => t.due <= Date.now())) void this.timers.run();
     // The alarm too, so that the work is done even if this object goes away before it runs.
@@ -349,7 +367,10 @@ export class IncidentObject extends DurableObject<Env> {
     const rows = sql
       .exec<{ id: string; job: string }>('SELECT id, job FROM pages WHERE sent = 0 ORDER BY rowid LIMIT ?', QUEUE_BATCH)
       .toArray();
-    if (rows.length === 0) return false;
+    if (rows.length === 0) {
+      this.pagesPending = false;
+      return false;
+    }
     const sendable: { job: PageJob; bytes: number }[] = [];
     for (const row of rows) {
       const job = parse<PageJob>(row.job);
@@ -396,8 +417,9 @@ export class IncidentObject extends DurableObject<Env> {
           `SELECT seq, id, incident_id, body FROM (
              SELECT seq, id, incident_id, ${column} AS body,
                sum(length(${column})) OVER (ORDER BY seq) - length(${column}) AS before
-             FROM ${table} WHERE synced = 0)
+             FROM ${table} WHERE seq > ? AND synced = 0)
            WHERE before < ? ORDER BY seq LIMIT ?`,
+          this.copiedThrough[table],
           DRAIN_BYTES,
           DRAIN_BATCH,
         )
@@ -410,7 +432,10 @@ export class IncidentObject extends DurableObject<Env> {
         DRAIN_BATCH,
       )
       .toArray();
-    if (incidents.length + timeline.length + alerts.length + pages.length === 0) return false;
+    if (incidents.length + timeline.length + alerts.length + pages.length === 0) {
+      this.copyPending = false;
+      return false;
+    }
 
     const rows: IncidentRow[] = incidents.map((row) => ({
       ...parse<Incident>(row.state),
@@ -477,25 +502,10 @@ export class IncidentObject extends DurableObject<Env> {
         );
       }
     });
-    return this.hasCopyBacklog();
-  }
-
-  private hasCopyBacklog(): boolean {
-    const sql = this.sql;
-    return (
-      sql
-        .exec(
-          `SELECT 1 FROM incidents WHERE synced_revision < revision
-         UNION ALL SELECT 1 FROM timeline WHERE synced = 0
-         UNION ALL SELECT 1 FROM alerts WHERE synced = 0
-         UNION ALL SELECT 1 FROM pages WHERE synced = 0 LIMIT 1`,
-        )
-        .toArray().length > 0
-    );
-  }
-
-  private hasUnsentPages(): boolean {
-    return this.sql.exec('SELECT 1 FROM pages WHERE sent = 0 LIMIT 1').toArray().length > 0;
+    this.copiedThrough.timeline = timeline.at(-1)?.seq ?? this.copiedThrough.timeline;
+    this.copiedThrough.alerts = alerts.at(-1)?.seq ?? this.copiedThrough.alerts;
+    // More may have come meanwhile: the next pass looks, and finds nothing when it is done.
+    return true;
   }
 
   private nextTimerDue(): number | null {
@@ -514,8 +524,8 @@ export class IncidentObject extends DurableObject<Env> {
     const now = Date.now();
     const candidates: number[] = [];
     const retry = (work: CoalescedWork) => now + (work.failures === 0 ? DRAIN_SAFETY_MS : backoff(work.failures));
-    if (this.hasUnsentPages()) candidates.push(retry(this.queue));
-    if (this.hasCopyBacklog()) candidates.push(retry(this.copy));
+    if (this.pagesPending) candidates.push(retry(this.queue));
+    if (this.copyPending) candidates.push(retry(this.copy));
     const timerDue = this.nextTimerDue();
     if (timerDue !== null) {
       // A run under way fires what is due now: the alarm is only its backstop.
