@@ -212,7 +212,6 @@ function recordPage(state: State, job: PageJob, status: PageStatus, detail: stri
   const page = state.page ?? { job, status: 'queued', detail: null };
   if (page.status !== 'queued') return nothing('recorded');
   const result = nothing(status === 'cancelled' ? 'ignored' : 'recorded', detail ?? undefined);
-  if (state.incident) result.incident = state.incident;
   result.timeline = [pageEntry(page, status, detail, now)];
   result.page = { job: page.job, status, detail };
   return result;
