@@ -25,5 +25,15 @@ describe('the live configuration', () => {
       vi.useRealTimers();
       prepare.mockRestore();
     }
+    // Let the twenty new incidents' copies reach D1 before the file ends.
+    await vi.waitFor(
+      async () => {
+        const copied = await env.DB.prepare("SELECT count(*) AS n FROM incidents WHERE event_id LIKE 'burst-%'").first(
+          'n',
+        );
+        expect(copied).toBe(20);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
   });
 });
