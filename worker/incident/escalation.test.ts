@@ -11,7 +11,7 @@ import {
 } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, failD1, postEvent } from '../test/helpers';
+import { api, failD1, postEvent, refuseQueue } from '../test/helpers';
 import { consumeNotifications, DEAD_LETTER_QUEUE } from '../notify/consumer';
 import { incidentObject, incidentObjectName, type IngestResult } from './commands';
 import type { IncidentObject } from './object';
@@ -323,26 +323,16 @@ describe('escalation driven by the incident object', () => {
     await vi.waitFor(async () => expect(await notifiedOnTimeline(id)).toEqual(['kim:push', 'kim:sms']), {
       timeout: 5000,
     });
-    const queue = Object.getPrototypeOf(env.NOTIFICATIONS) as Record<
-      'send' | 'sendBatch',
-      (...args: unknown[]) => unknown
-    >;
-    const batches = vi.spyOn(queue, 'sendBatch').mockRejectedValue(new Error('batch refused'));
-    const realSend = queue.send!;
-    const singles = vi.spyOn(queue, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
-      const job = args[0] as { user: string };
-      return job.user === 'lee' ? Promise.reject(new Error('this one refused')) : realSend.apply(this, args);
-    });
+    const refused = refuseQueue((job) => job.user === 'lee');
     try {
       await at(stub, minutes(5)); // kim, lee and park at once: one batch
       await vi.waitFor(
         async () => expect(await notifiedOnTimeline(id)).toEqual(['kim:push', 'kim:sms', 'kim:push', 'park:voice']),
         { timeout: 5000 },
       );
-      expect(batches).toHaveBeenCalled();
+      expect(refused.batches).toHaveBeenCalled();
     } finally {
-      batches.mockRestore();
-      singles.mockRestore();
+      refused.restore();
     }
     await at(stub, minutes(5) + 30_000); // the retry
     await vi.waitFor(
@@ -358,15 +348,11 @@ describe('escalation driven by the incident object', () => {
     await at(stub, T0);
     await vi.waitFor(async () => expect(await notifiedOnTimeline(id)).toEqual(['kim:push']), { timeout: 5000 });
     // The SMS page never reaches the real consumer: the queue refuses it here.
-    const queue = Object.getPrototypeOf(env.NOTIFICATIONS) as Record<'send' | 'sendBatch', () => Promise<void>>;
-    const refused = [
-      vi.spyOn(queue, 'sendBatch').mockRejectedValue(new Error('refused')),
-      vi.spyOn(queue, 'send').mockRejectedValue(new Error('refused')),
-    ];
+    const refused = refuseQueue();
     try {
       await at(stub, minutes(2));
     } finally {
-      refused.forEach((spy) => spy.mockRestore());
+      refused.restore();
     }
     const detail = (await runInDurableObject(stub, (object: IncidentObject) => object.detail(id)))!;
     const sms = detail.pages.find((p) => p.job.contactMethod.type === 'sms')!.job;

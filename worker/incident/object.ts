@@ -218,7 +218,9 @@ export class IncidentObject extends DurableObject<Env> {
   private apply(incident: Incident | null, input: Input, config = freshLiveConfig(), firedTimer?: string) {
     const escalation = incident ? this.escalationOf(incident.id) : null;
     const decision = decide({ incident, escalation }, input, config, new Date());
-    this.commit(decision.incident?.id ?? incident?.id ?? null, decision, firedTimer);
+    // An event about no incident at all (an ack for an unknown event id) changes nothing.
+    const id = decision.incident?.id ?? incident?.id;
+    if (id !== undefined) this.commit(id, decision, firedTimer);
     return decision;
   }
 
@@ -240,13 +242,12 @@ export class IncidentObject extends DurableObject<Env> {
     return decision;
   }
 
-  private commit(incidentIdOf: string | null, decision: Decision, firedTimer?: string): void {
+  private commit(id: string, decision: Decision, firedTimer?: string): void {
     const { incident, escalation, timeline, alert, jobs, timers, cancel, page } = decision;
     const changes = incident || timeline.length > 0 || alert || jobs.length > 0 || timers.length > 0 || page;
     if (!changes && !firedTimer && cancel.length === 0) return;
     const sql = this.sql;
     const now = new Date().toISOString();
-    const id = incidentIdOf!;
     this.ctx.storage.transactionSync(() => {
       if (incident) {
         const isNew = incident.id !== this.latest?.id && this.find(incident.id) === null;
@@ -443,21 +444,10 @@ export class IncidentObject extends DurableObject<Env> {
       updatedAt: row.updated_at,
       revision: row.revision,
     }));
+    const logged = (r: (typeof timeline)[number]) => ({ id: r.id, incidentId: r.incident_id, seq: r.seq });
     const records: QueuedRecord[] = [
-      ...timeline.map((r) => ({
-        kind: 'timeline' as const,
-        id: r.id,
-        incidentId: r.incident_id,
-        seq: r.seq,
-        entry: parse<TimelineEntry>(r.body),
-      })),
-      ...alerts.map((r) => ({
-        kind: 'alert' as const,
-        id: r.id,
-        incidentId: r.incident_id,
-        seq: r.seq,
-        alert: parse<AlertRecord>(r.body),
-      })),
+      ...timeline.map((r) => ({ kind: 'timeline' as const, ...logged(r), entry: parse<TimelineEntry>(r.body) })),
+      ...alerts.map((r) => ({ kind: 'alert' as const, ...logged(r), alert: parse<AlertRecord>(r.body) })),
       ...pages.map((p) => {
         const job = parse<PageJob>(p.job);
         return {

@@ -3,7 +3,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { api } from '../test/helpers';
+import { api, refuseQueue } from '../test/helpers';
 
 describe('the handoff-notice alarm', () => {
   it('tries again a minute later when the notices cannot be sent, instead of throwing', async () => {
@@ -22,20 +22,19 @@ describe('the handoff-notice alarm', () => {
       ],
     });
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
-    const queue = Object.getPrototypeOf(env.NOTIFICATIONS) as { sendBatch: () => Promise<void> };
-    const refused = vi.spyOn(queue, 'sendBatch').mockRejectedValue(new Error('queue unavailable'));
+    const refused = refuseQueue();
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       const handoffs = env.HANDOFFS.getByName('handoffs');
       const now = Date.parse('2030-11-05T09:00:05+09:00');
       vi.setSystemTime(now);
       await runDurableObjectAlarm(handoffs);
-      expect(refused).toHaveBeenCalled();
+      expect(refused.batches).toHaveBeenCalled();
       const alarm = await runInDurableObject(handoffs, (_instance, state) => state.storage.getAlarm());
       expect(alarm).toBe(now + 60_000);
     } finally {
       vi.useRealTimers();
-      refused.mockRestore();
+      refused.restore();
     }
   });
 });

@@ -78,3 +78,28 @@ export function failD1(): () => void {
   );
   return () => spies.forEach((spy) => spy.mockRestore());
 }
+
+/**
+ * Makes the notification queue refuse: every batch, and each single message whose job `refuses`
+ * (every one, by default); the others go through. For the Worker and every object in this isolate.
+ */
+export function refuseQueue(refuses: (job: { user: string }) => boolean = () => true) {
+  const queue = Object.getPrototypeOf(env.NOTIFICATIONS) as Record<
+    'send' | 'sendBatch',
+    (...args: unknown[]) => unknown
+  >;
+  const send = queue.send!;
+  const batches = vi.spyOn(queue, 'sendBatch').mockRejectedValue(new Error('the queue refused the batch'));
+  const singles = vi.spyOn(queue, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
+    return refuses(args[0] as { user: string })
+      ? Promise.reject(new Error('the queue refused the message'))
+      : send.apply(this, args);
+  });
+  return {
+    batches,
+    restore: () => {
+      batches.mockRestore();
+      singles.mockRestore();
+    },
+  };
+}
