@@ -11,4 +11,32 @@ interface Env {
   WEB?: Fetcher;
   /** When set, a bearer token with this value acts as the built-in owner account. */
   TOCSIN_ADMIN_TOKEN?: string;
+  /** The base of every link and callback URL a message carries; default the request's origin. */
+  PUBLIC_URL?: string;
+  /** Signs the action links messages carry. */
+  TOCSIN_SIGNING_KEY?: string;
+  /** Lets webhooks, Teams, Discord and push reach private, loopback and link-local addresses. */
+  TOCSIN_ALLOW_PRIVATE_TARGETS?: string;
+  // Providers: a channel without its credentials delivers to the log. Every base URL can be moved.
+  RESEND_API_KEY?: string;
+  RESEND_BASE_URL?: string;
+  EMAIL_FROM?: string;
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  TWILIO_FROM_NUMBER?: string;
+  TWILIO_BASE_URL?: string;
+  NHN_ALIMTALK_APPKEY?: string;
+  NHN_ALIMTALK_SECRET?: string;
+  NHN_ALIMTALK_SENDER_KEY?: string;
+  NHN_ALIMTALK_TEMPLATE?: string;
+  NHN_ALIMTALK_BASE_URL?: string;
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  TELEGRAM_API_BASE_URL?: string;
+  SLACK_BOT_TOKEN?: string;
+  SLACK_SIGNING_SECRET?: string;
+  SLACK_API_BASE_URL?: string;
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT?: string;
 }

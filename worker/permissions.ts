@@ -16,6 +16,11 @@ export const MAX_RESPONDER_OVERRIDE_DAYS = 31;
 
 const privileged = (role: Role) => role === 'owner' || role === 'admin';
 
+/** Everyone but an observer may acknowledge and resolve. */
+export function responds(role: Role): boolean {
+  return role !== 'observer';
+}
+
 /** Owners and admins configure anything (but only owners manage owners and admins). */
 export function configures(caller: Caller): boolean {
   return privileged(caller.role);

@@ -22,9 +22,31 @@ export const eventActionSchema = z.enum(['open', 'ack', 'close']);
 export type EventAction = z.infer<typeof eventActionSchema>;
 
 /** Where an incident is: triggered → acknowledged → resolved, never backwards. */
+/** The ways to reach a person; each has its provider (notify/channels.ts). */
+export const contactMethodTypeSchema = z.enum([
+  'email',
+  'sms',
+  'voice',
+  'push',
+  'slack',
+  'telegram',
+  'kakao',
+  'teams',
+  'discord',
+]);
+export type ContactMethodType = z.infer<typeof contactMethodTypeSchema>;
+
+/** The languages messages and the console speak. */
+export const localeSchema = z.enum(['ko', 'en', 'ja', 'zh']);
+export type Locale = z.infer<typeof localeSchema>;
+
 export const incidentStatuses = ['triggered', 'acknowledged', 'resolved'] as const;
 export const incidentStatusSchema = z.enum(incidentStatuses);
 export type IncidentStatus = z.infer<typeof incidentStatusSchema>;
+
+/** Where a notification stands: queued, being sent, taken by its provider, on the device, or not. */
+export const notificationStatuses = ['queued', 'sending', 'sent', 'delivered', 'failed', 'cancelled'] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
 
 /** owner and admin configure (only an owner manages owners and admins); responder acts; observer reads. */
 export const roles = ['owner', 'admin', 'responder', 'observer'] as const;

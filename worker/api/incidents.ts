@@ -1,13 +1,13 @@
 // /api/v1/incidents: the list reads the queryable copy in D1 (which trails by about a second); an
 // incident's detail and every action (acknowledge, resolve, comment, reassign) go to its object,
-// found from the id alone; its pages come from the notification log.
+// found from the id alone; its pages too, from its object's notification log.
 import { z } from '@hono/zod-openapi';
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { liveConfig } from '../config/live';
 import { routingSchema, type Configuration } from '../config/document';
 import { loadConfig } from '../config/store';
-import { incidents, integrations, notifications, services } from '../db/schema';
+import { incidents, integrations, services } from '../db/schema';
 import { HttpError } from '../http';
 import { actorSchema, incidentStatusSchema, isoInstantSchema, urgencySchema } from '../vocabulary';
 import type { Incident } from '../incident/lifecycle';
@@ -382,12 +382,9 @@ openapi(
     },
   }),
   async (c) => {
-    const rows = await drizzle(c.env.DB)
-      .select()
-      .from(notifications)
-      .where(eq(notifications.incidentId, c.req.valid('param').id))
-      .orderBy(asc(notifications.dueAt), asc(notifications.id))
-      .limit(MAX_PAGES_LISTED);
-    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
+    const { id } = c.req.valid('param');
+    const rows = await objectOf(c.env, id).notifications(id, MAX_PAGES_LISTED);
+    if (!rows) throw notFound(id);
+    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))), next_cursor: null });
   },
 );

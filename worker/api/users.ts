@@ -3,7 +3,7 @@
 // role of or removes owners and admins. Observers never see an address; a user's calendar feed URL
 // (a secret) is shown to the user and to those who configure.
 import { z } from '@hono/zod-openapi';
-import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { Context } from 'hono';
 import { userConfigSchema, type UserConfig } from '../config/document';
@@ -13,7 +13,7 @@ import { HttpError } from '../http';
 import { configures, ownerOnlyUserChanges } from '../permissions';
 import type { ApiEnv, Principal } from './auth';
 import { forbidOwnerOnly } from './config';
-import { notificationJson, notificationListSchema } from './notifications';
+import { cursorOf, notificationJson, notificationListSchema, readCursor } from './notifications';
 import { changeOne, currentOne, patchSchema, tagged, type Authorize } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
@@ -205,24 +205,47 @@ openapi(
     path: '/users/{id}/notifications',
     summary: "A user's pages, newest first",
     permission: 'read',
-    request: { params: idParams },
-    responses: { 200: json(notificationListSchema, 'The latest 200 pages (observers see no addresses)') },
+    request: {
+      params: idParams,
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(200).default(100),
+        cursor: z.string().max(1000).optional().describe('next_cursor of the previous page'),
+      }),
+    },
+    responses: { 200: json(notificationListSchema, 'Notifications, newest first (observers see no addresses)') },
   }),
   async (c) => {
     const db = drizzle(c.env.DB);
     const { id } = c.req.valid('param');
+    const { limit, cursor } = c.req.valid('query');
+    const after = cursor === undefined ? null : readCursor(cursor);
+    if (cursor !== undefined && after === null) {
+      throw new HttpError(400, 'invalid_request', 'not a cursor from this API', [
+        { field: 'cursor', message: 'not a cursor from this API' },
+      ]);
+    }
     const user = await db
       .select({ handle: users.handle })
       .from(users)
       .where(and(or(eq(users.id, id), eq(users.handle, id)), isNull(users.deletedAt)))
       .get();
     if (!user) throw new HttpError(404, 'not_found', `no user is named ${id}`);
+    const older = after
+      ? or(
+          lt(notifications.dueAt, after.dueAt),
+          and(eq(notifications.dueAt, after.dueAt), lt(notifications.id, after.id)),
+        )
+      : undefined;
     const rows = await db
       .select()
       .from(notifications)
-      .where(eq(notifications.user, user.handle))
-      .orderBy(desc(notifications.dueAt))
-      .limit(200);
-    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))) });
+      .where(and(eq(notifications.user, user.handle), older))
+      .orderBy(desc(notifications.dueAt), desc(notifications.id))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    return c.json({
+      notifications: page.map((n) => notificationJson(n, c.get('principal'))),
+      next_cursor: rows.length > limit ? cursorOf(page.at(-1)!) : null,
+    });
   },
 );

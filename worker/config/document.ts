@@ -2,7 +2,7 @@
 // that is present is the whole truth for its kind; a section left out leaves that kind untouched.
 import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
-import { handleSchema, roleSchema } from '../vocabulary';
+import { handleSchema, localeSchema, roleSchema } from '../vocabulary';
 import { integrationTypes } from '../ingest/adapter';
 import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
 import {
@@ -21,8 +21,6 @@ export const MAX_HANDOFF_NOTICES = 10;
 export const MAX_TEAM_MEMBERS = 500;
 export const MAX_TEAM_ADMINS = 100;
 export const MAX_PER_SECTION = 5000;
-
-export const localeSchema = z.enum(['ko', 'en', 'ja', 'zh']);
 
 /** Tell me when a shift of mine starts: at its start, or this many minutes before. */
 export const handoffNoticeSchema = z

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { AlertRecord, TimelineEntry } from '../incident/lifecycle';
+import type { PageRecord } from '../incident/pages';
 import { alerts, incidents, notifications, timelineEntries } from './schema';
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -13,6 +14,32 @@ export type QueuedRecord =
   | { kind: 'alert'; id: string; incidentId: string; seq: number; alert: AlertRecord }
   | { kind: 'timeline'; id: string; incidentId: string; seq: number; entry: TimelineEntry }
   | { kind: 'notification'; id: string; incidentId: string; seq: number; notification: NotificationRow };
+
+/** A page's row: its incident's record of it. */
+export function notificationRow(page: PageRecord, now: Date): NotificationRow {
+  const { job } = page;
+  return {
+    id: job.id,
+    kind: 'page',
+    incidentId: job.incidentId,
+    incidentNumber: job.incidentNumber,
+    user: job.user,
+    contactMethod: job.contactMethod.id,
+    channel: job.contactMethod.type,
+    address: job.contactMethod.address ?? null,
+    provider: page.provider,
+    status: page.status,
+    attempts: page.attempts,
+    providerMessageId: page.providerMessageId,
+    error: page.error,
+    dueAt: job.dueAt,
+    queuedAt: page.queuedAt,
+    sentAt: page.sentAt,
+    deliveredAt: page.deliveredAt,
+    updatedAt: now.toISOString(),
+    revision: page.revision,
+  };
+}
 
 /** Statements that copy incident state and records to D1; replaying them changes nothing. */
 export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow[], records: QueuedRecord[]) {
@@ -64,9 +91,26 @@ export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow
     ...chunk(timelineRows, Math.floor(100 / 8)).map((rows) =>
       db.insert(timelineEntries).values(rows).onConflictDoNothing(),
     ),
-    // A page's row is written once, with its outcome.
-    ...chunk(notificationRows, Math.floor(100 / 13)).map((rows) =>
-      db.insert(notifications).values(rows).onConflictDoNothing(),
+    // A page's row follows its record: only a later revision replaces it.
+    ...chunk(notificationRows, Math.floor(100 / 19)).map((rows) =>
+      db
+        .insert(notifications)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: notifications.id,
+          set: {
+            provider: sql`excluded.provider`,
+            status: sql`excluded.status`,
+            attempts: sql`excluded.attempt`,
+            providerMessageId: sql`excluded.provider_message_id`,
+            error: sql`excluded.detail`,
+            sentAt: sql`excluded.sent_at`,
+            deliveredAt: sql`excluded.delivered_at`,
+            updatedAt: sql`excluded.processed_at`,
+            revision: sql`excluded.revision`,
+          },
+          setWhere: sql`excluded.revision > ${notifications.revision}`,
+        }),
     ),
   ];
   return [...incidentUpserts, ...recordInserts];

@@ -1,7 +1,7 @@
 // The D1 tables: configuration, and the queryable copy of incidents written by their Durable Objects.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { incidentStatuses, roles } from '../vocabulary';
+import { incidentStatuses, notificationStatuses, roles } from '../vocabulary';
 
 // Every configuration table keeps the object as configured (`definition`, with handles) next to
 // the columns that queries need. Rows are soft-deleted so that history (incidents, timelines) keeps
@@ -174,11 +174,18 @@ export const notifications = sqliteTable(
     contactMethod: text('contact_method').notNull(),
     channel: text('channel').notNull(),
     address: text('address'),
-    attempt: integer('attempt').notNull(),
-    status: text('status', { enum: ['notified', 'failed', 'cancelled'] }).notNull(),
-    detail: text('detail'),
+    provider: text('provider'),
+    status: text('status', { enum: notificationStatuses }).notNull(),
+    attempts: integer('attempt').notNull(),
+    providerMessageId: text('provider_message_id'),
+    error: text('detail'),
     dueAt: text('due_at').notNull(),
-    processedAt: text('processed_at').notNull(),
+    queuedAt: text('queued_at'),
+    sentAt: text('sent_at'),
+    deliveredAt: text('delivered_at'),
+    updatedAt: text('processed_at').notNull(),
+    /** The record's revision in its incident's object, so that a replayed copy never moves it back. */
+    revision: integer('revision').notNull().default(1),
   },
   (t) => [index('notifications_incident').on(t.incidentId, t.dueAt), index('notifications_user').on(t.user, t.dueAt)],
 );

@@ -1,7 +1,7 @@
 // What an incident object is asked and answers: the one small interface between it and the edges
 // (ingest, the API, the notification consumer).
 import type { Escalation } from '../escalation/policy';
-import type { PageJob } from '../notify/job';
+import type { PageRecord } from './pages';
 import type { AlertRecord, Incident } from './lifecycle';
 import type { TimelineEntry } from './timeline';
 
@@ -18,8 +18,9 @@ export interface IngestResult {
 }
 
 export type IncidentCommand =
-  | { type: 'acknowledge' }
-  | { type: 'resolve' }
+  /** `channel` names where a user answered from, when not the API: a signed link, Slack, an SMS… */
+  | { type: 'acknowledge'; channel?: string }
+  | { type: 'resolve'; channel?: string }
   | { type: 'comment'; text: string }
   | { type: 'reassign'; escalation: Escalation; label: string };
 
@@ -66,5 +67,5 @@ export interface IncidentDetail {
   /** Oldest first; the newest `limit` entries when there are more. */
   timeline: (TimelineEntry & { id: string })[];
   timelineTruncated: boolean;
-  pages: { id: string; status: string; detail: string | null; job: PageJob; processedAt: string | null }[];
+  pages: PageRecord[];
 }

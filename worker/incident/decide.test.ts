@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PageJob } from '../notify/job';
 import { decide, type State } from './decide';
+import { queued } from './pages';
 import type { Incident } from './lifecycle';
 import type { Escalation, Timer } from './paging';
 
@@ -33,6 +34,9 @@ const job = (stopWhen: PageJob['stopWhen']): PageJob => ({
   incidentNumber: 7,
   summary: 'db down',
   urgency: 'high',
+  service: 'Web',
+  locale: 'en',
+  timeZone: 'UTC',
   stopWhen,
 });
 const escalation = (stopWhen: 'acknowledged' | 'resolved'): Escalation => ({
@@ -52,37 +56,49 @@ const escalation = (stopWhen: 'acknowledged' | 'resolved'): Escalation => ({
 const state = (status: Incident['status'], extra: Partial<State> = {}): State => ({
   incident: incident(status),
   escalation: escalation('acknowledged'),
+  page: queued(job('acknowledged'), now),
   ...extra,
 });
 
 describe('deciding about a page that is due', () => {
-  it('sends a page of a triggered incident', () => {
-    expect(decide(state('triggered'), { type: 'page_due', job: job('acknowledged') }, null, now).action).toBe('send');
+  const due = (stopWhen: PageJob['stopWhen']) => ({ type: 'page_due', job: job(stopWhen) }) as const;
+  const withPage = (status: Incident['status'], stopWhen: PageJob['stopWhen']) =>
+    state(status, { page: queued(job(stopWhen), now) });
+
+  it('claims a page of a triggered incident for sending', () => {
+    const decision = decide(withPage('triggered', 'acknowledged'), due('acknowledged'), null, now);
+    expect(decision.claim).toEqual({ answer: 'send', attempt: 1 });
+    expect(decision.page).toMatchObject({ status: 'sending', attempts: 1 });
   });
 
   it('cancels a page whose incident was acknowledged when the policy stops on acknowledgement, and records why', () => {
-    const decision = decide(state('acknowledged'), { type: 'page_due', job: job('acknowledged') }, null, now);
-    expect(decision.action).toBe('ignored');
-    expect(decision.page).toMatchObject({ status: 'cancelled', detail: 'incident #7 is acknowledged' });
+    const decision = decide(withPage('acknowledged', 'acknowledged'), due('acknowledged'), null, now);
+    expect(decision.claim).toEqual({ answer: 'done', reason: 'incident #7 is acknowledged' });
+    expect(decision.page).toMatchObject({ status: 'cancelled', error: 'incident #7 is acknowledged' });
     expect(decision.timeline).toEqual([
       expect.objectContaining({ type: 'page_cancelled', details: expect.objectContaining({ user: 'kim' }) }),
     ]);
-    expect(decide(state('acknowledged'), { type: 'page_due', job: job('resolved') }, null, now).action).toBe('send');
+    expect(decide(withPage('acknowledged', 'resolved'), due('resolved'), null, now).claim?.answer).toBe('send');
   });
 
   it('cancels a page whose incident is resolved or gone', () => {
-    expect(decide(state('resolved'), { type: 'page_due', job: job('resolved') }, null, now).page?.detail).toBe(
+    expect(decide(withPage('resolved', 'resolved'), due('resolved'), null, now).page?.error).toBe(
       'incident #7 is resolved',
     );
-    const gone = decide({ incident: null, escalation: null }, { type: 'page_due', job: job('resolved') }, null, now);
-    expect(gone.page?.detail).toMatch(/no longer exists/);
+    const gone = decide({ ...withPage('resolved', 'resolved'), incident: null }, due('resolved'), null, now);
+    expect(gone.page?.error).toMatch(/no longer exists/);
   });
 
-  it('records an outcome once: a redelivered report changes nothing', () => {
-    const input = { type: 'page_outcome', job: job('acknowledged'), status: 'notified', detail: null } as const;
+  it('records a provider answer once: a redelivered report changes nothing', () => {
+    const input = {
+      type: 'page_sent',
+      job: job('acknowledged'),
+      delivery: { status: 'sent', providerMessageId: 'SM1' },
+      provider: 'twilio',
+    } as const;
     const first = decide(state('triggered'), input, null, now);
     expect(first.timeline.map((t) => t.type)).toEqual(['notified']);
-    const again = decide(state('triggered', { page: first.page }), input, null, now);
+    const again = decide(state('triggered', { page: first.page! }), input, null, now);
     expect(again.timeline).toEqual([]);
     expect(again.page).toBeNull();
   });

@@ -4,6 +4,7 @@
 import type { StoredConfig } from '../config/store';
 import type { AlertEvent } from '../ingest/event';
 import type { PageJob } from '../notify/job';
+import type { Delivery } from '../notify/provider';
 import { SYSTEM, type Actor } from '../vocabulary';
 import type { CommandResult, IncidentCommand, IngestResult } from './commands';
 import {
@@ -34,36 +35,42 @@ import {
   type Timer,
   type TimerKind,
 } from './paging';
+import { claim, givenUp, reported, sent, stillPages, type Claim, type PageRecord } from './pages';
 import type { TimelineEntry } from './timeline';
-
-/** How a page ended. */
-export type PageStatus = 'notified' | 'failed' | 'cancelled';
-export interface PageRecord {
-  job: PageJob;
-  status: 'queued' | PageStatus;
-  detail: string | null;
-}
 
 export type Input =
   /** `opened` carries the new incident's ids when the event needs one (see `needsNewIncident`). */
   | { type: 'event'; event: AlertEvent; actor: Actor; opened: NewIncident | null }
   | { type: 'command'; command: IncidentCommand; actor: Actor }
   | { type: 'timer'; timer: Timer }
-  /** The consumer is about to deliver a page: is it still wanted? */
+  /** The consumer is about to deliver a page: is it still wanted, and not already sent? */
   | { type: 'page_due'; job: PageJob }
-  | { type: 'page_outcome'; job: PageJob; status: PageStatus; detail: string | null };
+  /** How the provider answered. */
+  | { type: 'page_sent'; job: PageJob; delivery: Delivery; provider: string }
+  /** The queue ran out of retries for it. */
+  | { type: 'page_given_up'; job: PageJob; reason: string }
+  /** The provider's later delivery report. */
+  | { type: 'page_report'; report: DeliveryReport };
+
+/** A provider's word, after the send, on whether the message reached the device. */
+export interface DeliveryReport {
+  page: string;
+  status: 'delivered' | 'failed';
+  reason: string | null;
+  providerMessageId: string | null;
+}
 
 export interface State {
   /** The incident the input concerns: for an event, the object's latest. */
   incident: Incident | null;
   escalation: Escalation | null;
   /** For page inputs: the page as recorded. */
-  page?: PageRecord | null;
+  page?: PageRecord;
 }
 
 export interface Decision {
   /** What the caller is answered. */
-  action: IngestResult['action'] | CommandResult['action'] | 'send' | 'recorded';
+  action: IngestResult['action'] | CommandResult['action'] | 'recorded';
   message?: string;
   /** The incident's next state; null when nothing changes. */
   incident: Incident | null;
@@ -73,8 +80,10 @@ export interface Decision {
   jobs: PageJob[];
   timers: Timer[];
   cancel: TimerKind[];
-  /** A page's new outcome to record. */
+  /** A page's new record to keep. */
   page: PageRecord | null;
+  /** For `page_due`: what the consumer is to do. */
+  claim?: Claim;
 }
 
 const nothing = (action: Decision['action'], message?: string): Decision => ({
@@ -109,9 +118,13 @@ export function needsConfig(input: Input): boolean {
 }
 
 /** A new incident's escalation, by its service's routing: the snapshot it keeps, and step 1. */
+function serviceOf(incident: Incident, stored: StoredConfig) {
+  const handle = [...stored.ids.services].find(([, id]) => id === incident.serviceId)?.[0];
+  return stored.config.services.find((s) => s.id === handle);
+}
+
 function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effects {
-  const serviceHandle = [...stored.ids.services].find(([, id]) => id === incident.serviceId)?.[0];
-  const service = stored.config.services.find((s) => s.id === serviceHandle);
+  const service = serviceOf(incident, stored);
   const snapshot = escalationFor(service?.routing, stored.config, service, 0);
   // Acknowledged or resolved before the escalation could start: keep its clocks, page nobody.
   if (incident.status === 'resolved') return { ...none(), escalation: snapshot };
@@ -121,15 +134,6 @@ function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effe
     return { ...effects, escalation: snapshot };
   }
   return { ...startEscalation(incident, snapshot, now), escalation: snapshot };
-}
-
-/** Whether an incident in this state still pages by this job's policy. */
-function stillPages(incident: Incident, stopWhen: 'acknowledged' | 'resolved'): string | null {
-  if (incident.status === 'resolved') return `incident #${incident.number} is resolved`;
-  if (incident.status === 'acknowledged' && stopWhen === 'acknowledged') {
-    return `incident #${incident.number} is acknowledged`;
-  }
-  return null;
 }
 
 function fromOutcome(outcome: Outcome, incident: Incident | null, escalation: Escalation | null, now: Date) {
@@ -166,9 +170,11 @@ function onCommand(state: State, input: Extract<Input, { type: 'command' }>, now
       return decision('reassigned', incident, effects);
     }
     case 'acknowledge':
-      return fromOutcome(acknowledge(incident, actor, now), incident, state.escalation, now);
-    case 'resolve':
-      return fromOutcome(resolve(incident, actor, now), incident, state.escalation, now);
+    case 'resolve': {
+      const details = command.channel === undefined ? {} : { channel: command.channel };
+      const outcome = (command.type === 'acknowledge' ? acknowledge : resolve)(incident, actor, now, details);
+      return fromOutcome(outcome, incident, state.escalation, now);
+    }
     case 'comment':
       return fromOutcome(comment(incident, actor, now, command.text), incident, state.escalation, now);
   }
@@ -185,7 +191,16 @@ function onTimer(state: State, timer: Timer, config: StoredConfig | null, now: D
       return fired(startEffects(incident, config!, now));
     case 'escalate':
       if (!escalation || stopped) return nothing('recorded');
-      return fired(fireEscalation(incident, escalation, timer, directoryOf(config!.config), now));
+      return fired(
+        fireEscalation(
+          incident,
+          escalation,
+          timer,
+          directoryOf(config!.config),
+          serviceOf(incident, config!)?.name ?? null,
+          now,
+        ),
+      );
     case 'page':
       if (!escalation || stopped) return nothing('recorded');
       return fired(sendPage(incident, escalation, timer, now));
@@ -198,29 +213,22 @@ function onTimer(state: State, timer: Timer, config: StoredConfig | null, now: D
   }
 }
 
-function pageEntry(page: PageRecord, status: PageStatus, detail: string | null, now: Date): TimelineEntry {
-  const { job } = page;
-  const fields = { job: job.id, user: job.user, contact_method: job.contactMethod.id, channel: job.contactMethod.type };
-  const at = now.toISOString();
-  if (status === 'notified') return { type: 'notified', at, actor: SYSTEM, details: fields };
-  const type = status === 'failed' ? 'page_failed' : 'page_cancelled';
-  return { type, at, actor: SYSTEM, details: { ...fields, reason: detail ?? status } };
-}
-
-/** Records how a page ended, once: a redelivered outcome changes nothing. */
-function recordPage(state: State, job: PageJob, status: PageStatus, detail: string | null, now: Date): Decision {
-  const page = state.page ?? { job, status: 'queued', detail: null };
-  if (page.status !== 'queued') return nothing('recorded');
-  const result = nothing(status === 'cancelled' ? 'ignored' : 'recorded', detail ?? undefined);
-  result.timeline = [pageEntry(page, status, detail, now)];
-  result.page = { job: page.job, status, detail };
+/** A page input, on the page as recorded. */
+function onPage(state: State, input: Extract<Input, { type: `page_${string}` }>, now: Date): Decision {
+  const record = state.page!;
+  const step =
+    input.type === 'page_due'
+      ? claim(record, state.incident, now)
+      : input.type === 'page_sent'
+        ? sent(record, input.delivery, input.provider, now)
+        : input.type === 'page_given_up'
+          ? givenUp(record, input.reason, now)
+          : reported(record, input.report, now);
+  const result = nothing('recorded');
+  result.timeline = step.timeline;
+  result.page = step.record;
+  if (step.answer !== null) result.claim = step.answer;
   return result;
-}
-
-function onPageDue(state: State, job: PageJob, now: Date): Decision {
-  if (state.page && state.page.status !== 'queued') return nothing('ignored', `the page was ${state.page.status}`);
-  const reason = state.incident === null ? 'the incident no longer exists' : stillPages(state.incident, job.stopWhen);
-  return reason === null ? nothing('send') : recordPage(state, job, 'cancelled', reason, now);
 }
 
 export function decide(state: State, input: Input, config: StoredConfig | null, now: Date): Decision {
@@ -232,8 +240,9 @@ export function decide(state: State, input: Input, config: StoredConfig | null, 
     case 'timer':
       return state.incident ? onTimer(state, input.timer, config, now) : nothing('recorded');
     case 'page_due':
-      return onPageDue(state, input.job, now);
-    case 'page_outcome':
-      return recordPage(state, input.job, input.status, input.detail, now);
+    case 'page_sent':
+    case 'page_given_up':
+    case 'page_report':
+      return onPage(state, input, now);
   }
 }

@@ -6,10 +6,11 @@
 // up when D1 or the queue is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
 import { freshLiveConfig, liveConfig } from '../config/live';
-import type { IncidentRow, NotificationRow, QueuedRecord } from '../db/incidents';
+import { notificationRow, type IncidentRow, type NotificationRow, type QueuedRecord } from '../db/incidents';
 import { copyToD1 } from '../db/writer';
 import type { AlertEvent } from '../ingest/event';
-import { unsendable, type PageJob } from '../notify/job';
+import { unsendable, type PageJob, type UpdateJob } from '../notify/job';
+import type { Delivery } from '../notify/provider';
 import type { Actor } from '../vocabulary';
 import { CoalescedWork } from './coalesced';
 import {
@@ -20,7 +21,8 @@ import {
   type IncidentTarget,
   type IngestResult,
 } from './commands';
-import { decide, needsConfig, type Decision, type Input, type PageRecord, type PageStatus } from './decide';
+import { decide, needsConfig, type Decision, type DeliveryReport, type Input } from './decide';
+import { queued, type Claim, type PageRecord } from './pages';
 import { needsNewIncident, type AlertRecord, type Incident } from './lifecycle';
 import type { Escalation, Timer } from './paging';
 import { nextIncidentNumber } from './sequence';
@@ -44,6 +46,8 @@ const TIMELINE_LIMIT = 500;
 const backoff = (failures: number) => Math.min(1000 * 2 ** failures, MAX_RETRY_MS);
 
 const parse = <T>(text: string) => JSON.parse(text) as T;
+/** The channels whose sent messages are rewritten in place when their incident changes. */
+const REWRITTEN: readonly string[] = ['slack', 'telegram'];
 
 export class IncidentObject extends DurableObject<Env> {
   private latest: Incident | null = null;
@@ -152,18 +156,9 @@ export class IncidentObject extends DurableObject<Env> {
       .map((row) => ({ id: row.id, ...parse<TimelineEntry>(row.entry) }))
       .reverse();
     const pages = sql
-      .exec<{ id: string; job: string; status: string; detail: string | null; processed_at: string | null }>(
-        'SELECT id, job, status, detail, processed_at FROM pages WHERE incident_id = ? ORDER BY rowid',
-        id,
-      )
+      .exec<PageRow>('SELECT job, record FROM pages WHERE incident_id = ? ORDER BY rowid', id)
       .toArray()
-      .map((row) => ({
-        id: row.id,
-        status: row.status,
-        detail: row.detail,
-        job: parse<PageJob>(row.job),
-        processedAt: row.processed_at,
-      }));
+      .map(pageOf);
     return {
       incident,
       escalationPolicy: this.escalationOf(id)?.policy?.id ?? null,
@@ -175,15 +170,34 @@ export class IncidentObject extends DurableObject<Env> {
     };
   }
 
-  /** The consumer is about to deliver a page: whether it is still wanted (else it is recorded cancelled). */
-  pageDue(job: PageJob): { send: boolean; reason?: string } {
-    const decision = this.applyToPage({ type: 'page_due', job });
-    return decision.action === 'send' ? { send: true } : { send: false, reason: decision.message };
+  /** An incident's pages as the notification log shows them, oldest first; null for no such incident. */
+  notifications(id: string, limit: number): NotificationRow[] | null {
+    if (this.find(id) === null) return null;
+    const now = new Date();
+    return this.sql
+      .exec<PageRow>('SELECT job, record FROM pages WHERE incident_id = ? ORDER BY rowid LIMIT ?', id, limit)
+      .toArray()
+      .map((row) => notificationRow(pageOf(row), now));
   }
 
-  /** How a page ended, reported by the consumer; a repeated report changes nothing. */
-  pageOutcome(job: PageJob, status: PageStatus, detail: string | null): void {
-    this.applyToPage({ type: 'page_outcome', job, status, detail });
+  /** The consumer is about to deliver a page: send it, wait for a send under way, or leave it be. */
+  pageDue(job: PageJob): Claim {
+    return this.applyToPage(job.id, { type: 'page_due', job })?.claim ?? { answer: 'done', reason: 'no such page' };
+  }
+
+  /** How the provider answered a send; a repeated report changes nothing. */
+  pageSent(job: PageJob, delivery: Delivery, provider: string): void {
+    this.applyToPage(job.id, { type: 'page_sent', job, delivery, provider });
+  }
+
+  /** The queue ran out of retries for a page: it fails with the reason. */
+  pageGivenUp(job: PageJob, reason: string): void {
+    this.applyToPage(job.id, { type: 'page_given_up', job, reason });
+  }
+
+  /** A provider's delivery report; false when this object has no such page. */
+  pageReport(report: DeliveryReport): boolean {
+    return this.applyToPage(report.page, { type: 'page_report', report }) !== null;
   }
 
   override async alarm(): Promise<void> {
@@ -224,21 +238,18 @@ export class IncidentObject extends DurableObject<Env> {
     return decision;
   }
 
-  private applyToPage(input: Extract<Input, { type: 'page_due' | 'page_outcome' }>): Decision {
-    const { job } = input;
+  /** Decides a page input on the page as recorded (a job not recorded yet starts queued). */
+  private applyToPage(id: string, input: Extract<Input, { type: `page_${string}` }>): Decision | null {
     const row =
       this.version === 0
         ? undefined
-        : this.sql
-            .exec<{ status: PageRecord['status']; detail: string | null }>(
-              'SELECT status, detail FROM pages WHERE id = ?',
-              job.id,
-            )
-            .toArray()[0];
-    const page = row ? { job, status: row.status, detail: row.detail } : null;
-    const incident = this.find(job.incidentId);
+        : this.sql.exec<PageRow>('SELECT job, record FROM pages WHERE id = ?', id).toArray()[0];
+    const job = 'job' in input ? input.job : undefined;
+    const page = row ? pageOf(row) : job && queued(job, new Date());
+    if (!page) return null;
+    const incident = this.find(page.job.incidentId);
     const decision = decide({ incident, escalation: null, page }, input, null, new Date());
-    this.commit(job.incidentId, decision);
+    this.commit(page.job.incidentId, decision);
     return decision;
   }
 
@@ -248,6 +259,7 @@ export class IncidentObject extends DurableObject<Env> {
     if (!changes && !firedTimer && cancel.length === 0) return;
     const sql = this.sql;
     const now = new Date().toISOString();
+    const statusBefore = incident ? this.find(incident.id)?.status : undefined;
     this.ctx.storage.transactionSync(() => {
       if (incident) {
         const isNew = incident.id !== this.latest?.id && this.find(incident.id) === null;
@@ -282,24 +294,23 @@ export class IncidentObject extends DurableObject<Env> {
       }
       for (const job of jobs) {
         sql.exec(
-          "INSERT OR IGNORE INTO pages (id, incident_id, job, status) VALUES (?, ?, ?, 'queued')",
+          "INSERT OR IGNORE INTO pages (id, incident_id, job, status, record, synced) VALUES (?, ?, ?, 'queued', ?, 0)",
           job.id,
           id,
           JSON.stringify(job),
+          recordJson(queued(job, new Date(now))),
         );
       }
       if (page) {
+        // A page with a record has reached the consumer: the queue has it, whatever `sent` said.
         sql.exec(
-          `INSERT INTO pages (id, incident_id, job, status, detail, processed_at, sent, synced)
-           VALUES (?, ?, ?, ?, ?, ?, 1, 0)
-           ON CONFLICT (id) DO UPDATE SET status = excluded.status, detail = excluded.detail,
-             processed_at = excluded.processed_at, sent = 1, synced = 0`,
+          `INSERT INTO pages (id, incident_id, job, status, record, sent, synced) VALUES (?, ?, ?, ?, ?, 1, 0)
+           ON CONFLICT (id) DO UPDATE SET status = excluded.status, record = excluded.record, sent = 1, synced = 0`,
           page.job.id,
           id,
           JSON.stringify(page.job),
           page.status,
-          page.detail,
-          now,
+          recordJson(page),
         );
       }
       if (firedTimer) sql.exec('DELETE FROM timers WHERE id = ?', firedTimer);
@@ -322,6 +333,7 @@ export class IncidentObject extends DurableObject<Env> {
       this.latest = incident;
     }
     this.copyPending = true;
+    if (incident && statusBefore !== undefined && statusBefore !== incident.status) void this.rewriteMessages(incident);
     if (jobs.length > 0) {
       this.pagesPending = true;
       void this.queue.run();
@@ -330,6 +342,39 @@ export class IncidentObject extends DurableObject<Env> {
     if (timers.some((t) => t.due <= Date.now())) void this.timers.run();
     // The alarm too, so that the work is done even if this object goes away before it runs.
     void this.armAlarm();
+  }
+
+  /**
+   * Messages that show the incident's status with buttons (Slack, Telegram) are rewritten when it
+   * changes. Best effort: a message left showing an old status loses no page.
+   */
+  private async rewriteMessages(incident: Incident): Promise<void> {
+    const jobs: UpdateJob[] = this.sql
+      .exec<PageRow>(
+        "SELECT job, record FROM pages WHERE incident_id = ? AND status IN ('sent', 'delivered')",
+        incident.id,
+      )
+      .toArray()
+      .map(pageOf)
+      .flatMap((page) =>
+        REWRITTEN.includes(page.job.contactMethod.type) && page.providerMessageId !== null
+          ? [
+              {
+                ...page.job,
+                kind: 'update' as const,
+                id: `${page.job.id}:${incident.status}`,
+                status: incident.status,
+                providerMessageId: page.providerMessageId,
+              },
+            ]
+          : [],
+      );
+    if (jobs.length === 0) return;
+    try {
+      await this.env.NOTIFICATIONS.sendBatch(jobs.slice(0, QUEUE_BATCH).map((body) => ({ body })));
+    } catch (error) {
+      console.error('incident pages: could not queue the rewrite of sent messages', incident.id, error);
+    }
   }
 
   /** Fires the earliest due timer; false when none is due. */
@@ -377,7 +422,7 @@ export class IncidentObject extends DurableObject<Env> {
       const job = parse<PageJob>(row.job);
       const problem = unsendable(job);
       if (problem === null) sendable.push({ job, bytes: row.job.length });
-      else this.applyToPage({ type: 'page_outcome', job, status: 'failed', detail: problem });
+      else this.applyToPage(job.id, { type: 'page_given_up', job, reason: problem });
     }
     const sent: string[] = [];
     let failure: unknown = null;
@@ -428,10 +473,7 @@ export class IncidentObject extends DurableObject<Env> {
     const timeline = unsynced('timeline', 'entry');
     const alerts = unsynced('alerts', 'record');
     const pages = sql
-      .exec<{ id: string; job: string; status: PageStatus; detail: string | null; processed_at: string }>(
-        'SELECT id, job, status, detail, processed_at FROM pages WHERE synced = 0 LIMIT ?',
-        DRAIN_BATCH,
-      )
+      .exec<PageRow & { id: string }>('SELECT id, job, record FROM pages WHERE synced = 0 LIMIT ?', DRAIN_BATCH)
       .toArray();
     if (incidents.length + timeline.length + alerts.length + pages.length === 0) {
       this.copyPending = false;
@@ -449,20 +491,20 @@ export class IncidentObject extends DurableObject<Env> {
       ...timeline.map((r) => ({ kind: 'timeline' as const, ...logged(r), entry: parse<TimelineEntry>(r.body) })),
       ...alerts.map((r) => ({ kind: 'alert' as const, ...logged(r), alert: parse<AlertRecord>(r.body) })),
       ...pages.map((p) => {
-        const job = parse<PageJob>(p.job);
+        const page = pageOf(p);
         return {
           kind: 'notification' as const,
           id: p.id,
-          incidentId: job.incidentId,
+          incidentId: page.job.incidentId,
           seq: 0,
-          notification: notificationRow(job, p),
+          notification: notificationRow(page, new Date()),
         };
       }),
     ];
     const bytes =
       incidents.reduce((n, r) => n + r.state.length, 0) +
       [...timeline, ...alerts].reduce((n, r) => n + r.body.length, 0) +
-      pages.reduce((n, p) => n + p.job.length, 0);
+      pages.reduce((n, p) => n + p.job.length + p.record.length, 0);
     await copyToD1(this.env, { rows, records, bytes });
 
     const seqs = (list: { seq: number }[]) => JSON.stringify(list.map((r) => r.seq));
@@ -549,23 +591,11 @@ function byteBatches<T extends { bytes: number }>(items: T[], limit: number): T[
   return batches;
 }
 
-function notificationRow(
-  job: PageJob,
-  page: { status: PageStatus; detail: string | null; processed_at: string },
-): NotificationRow {
-  return {
-    id: job.id,
-    kind: 'page',
-    incidentId: job.incidentId,
-    incidentNumber: job.incidentNumber,
-    user: job.user,
-    contactMethod: job.contactMethod.id,
-    channel: job.contactMethod.type,
-    address: job.contactMethod.address ?? null,
-    attempt: job.attempt,
-    status: page.status,
-    detail: page.detail,
-    dueAt: job.dueAt,
-    processedAt: page.processed_at,
-  };
-}
+type PageRow = { job: string; record: string };
+
+/** A page as stored: its job, and the rest of its record beside it. */
+const pageOf = (row: PageRow): PageRecord => ({
+  ...parse<Omit<PageRecord, 'job'>>(row.record),
+  job: parse<PageJob>(row.job),
+});
+const recordJson = ({ job: _job, ...record }: PageRecord) => JSON.stringify(record);

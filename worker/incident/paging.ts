@@ -15,7 +15,7 @@ import type { PageJob } from '../notify/job';
 import { onCallAt } from '../schedule/schedule';
 import type { Page } from '../users/contact';
 import type { Incident, TimelineEntry } from './lifecycle';
-import { MINUTE, SYSTEM } from '../vocabulary';
+import { MINUTE, SYSTEM, type Locale } from '../vocabulary';
 
 export type { Escalation };
 
@@ -26,7 +26,15 @@ export type Timer =
       id: string;
       due: number;
       kind: 'page';
-      page: { user: string; contactMethod: Page['contactMethod']; position: string };
+      page: {
+        user: string;
+        contactMethod: Page['contactMethod'];
+        position: string;
+        /** How the recipient reads, and the service's name, as the message will show them. */
+        locale?: Locale;
+        timeZone?: string;
+        service?: string | null;
+      };
     }
   | { id: string; due: number; kind: 'ack_timeout' }
   | { id: string; due: number; kind: 'auto_resolve' };
@@ -184,6 +192,7 @@ export function fireEscalation(
   escalation: Escalation,
   timer: Extract<Timer, { kind: 'escalate' }>,
   directory: Directory,
+  service: string | null,
   now: Date,
 ): Effects {
   const effects = none();
@@ -200,10 +209,16 @@ export function fireEscalation(
   const label = positionLabel(timer.position);
   for (const page of firing.pages) {
     const pageTimer: Extract<Timer, { kind: 'page' }> = {
-      id: `page:${incident.id}:${escalation.generation}:${label}:${page.user}:${page.contactMethod.id}`,
+      id: `page:${incident.id}:${escalation.generation}:${label}:${page.user}:${page.contactMethod.id}${page.repeat ? `:${page.repeat}` : ''}`,
       due: page.at.getTime(),
       kind: 'page',
-      page: { user: page.user, contactMethod: page.contactMethod, position: label },
+      page: {
+        user: page.user,
+        contactMethod: page.contactMethod,
+        position: label,
+        service,
+        ...readsAs(directory, page.user),
+      },
     };
     if (page.at.getTime() <= now.getTime()) merge(effects, sendPage(incident, escalation, pageTimer, now));
     else effects.timers.push(pageTimer);
@@ -211,6 +226,11 @@ export function fireEscalation(
   if (firing.next)
     effects.timers.push(escalateTimer(incident, escalation, firing.next.position, firing.next.at.getTime()));
   return effects;
+}
+
+function readsAs(directory: Directory, handle: string): { locale?: Locale; timeZone?: string } {
+  const user = directory.user(handle);
+  return { locale: user?.locale, timeZone: user?.time_zone };
 }
 
 /** A page is due: the notification job, and the timeline says whom it is for, and how. */
@@ -229,6 +249,9 @@ export function sendPage(
     incidentNumber: incident.number,
     summary: incident.summary,
     urgency: incident.urgency,
+    service: timer.page.service ?? null,
+    locale: timer.page.locale ?? 'en',
+    timeZone: timer.page.timeZone ?? 'UTC',
     user,
     contactMethod,
     attempt: 1,

@@ -4,8 +4,8 @@
 //
 // incidents: each incident's state and escalation snapshot; `revision` > `synced_revision` is a copy
 //   D1 does not have yet. timeline and alerts: the incident's log and its latest alerts (`synced` = D1
-//   has it). pages: every page and how it ended (`sent` = the queue has it, `synced` = D1 has its
-//   outcome). timers: what is due when, on the object's one alarm.
+//   has it). pages: every page's job and delivery record (`sent` = the queue has it, `synced` = D1 has
+//   its latest record). timers: what is due when, on the object's one alarm.
 const migrations = [
   `CREATE TABLE schema_version (version INTEGER NOT NULL);
    INSERT INTO schema_version (version) VALUES (0);
@@ -23,6 +23,14 @@ const migrations = [
      processed_at TEXT, sent INTEGER NOT NULL DEFAULT 0, synced INTEGER NOT NULL DEFAULT 1);
    CREATE TABLE timers (
      id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, due INTEGER NOT NULL, kind TEXT NOT NULL, timer TEXT NOT NULL)`,
+  // A page's delivery record (incident/pages.ts) beside its job; the old outcomes map onto it.
+  `ALTER TABLE pages ADD COLUMN record TEXT;
+   UPDATE pages SET status = CASE status WHEN 'notified' THEN 'sent' ELSE status END;
+   UPDATE pages SET record = json_object(
+     'status', status, 'provider', CASE status WHEN 'sent' THEN 'log' END,
+     'attempts', CASE status WHEN 'queued' THEN 0 ELSE 1 END, 'unknown', 0, 'providerMessageId', NULL,
+     'error', detail, 'queuedAt', coalesce(json_extract(job, '$.dueAt'), processed_at), 'claimedAt', NULL,
+     'sentAt', CASE status WHEN 'sent' THEN processed_at END, 'deliveredAt', NULL, 'revision', 1)`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

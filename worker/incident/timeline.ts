@@ -16,9 +16,19 @@ const entry = <T extends string, D extends z.ZodRawShape>(type: T, details: D) =
 export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('created', { summary: z.string(), urgency: urgencySchema }),
   entry('alert_joined', { summary: z.string(), alert_count: z.number().int() }),
-  /** By a user, or by an integration's event (which names its event id and summary). */
-  entry('acknowledged', { event_id: z.string().optional(), summary: z.string().optional() }),
-  entry('resolved', { event_id: z.string().optional(), summary: z.string().optional(), reason: z.string().optional() }),
+  /** By a user, or by an integration's event (which names its event id and summary). A user who
+   *  answered from a message names its channel: link, email, sms, voice, slack, telegram. */
+  entry('acknowledged', {
+    event_id: z.string().optional(),
+    summary: z.string().optional(),
+    channel: z.string().optional(),
+  }),
+  entry('resolved', {
+    event_id: z.string().optional(),
+    summary: z.string().optional(),
+    reason: z.string().optional(),
+    channel: z.string().optional(),
+  }),
   entry('comment', { text: z.string() }),
   entry('reassigned', { to: z.string() }),
   entry('not_paged', { reason: z.string() }),
@@ -28,10 +38,12 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('final_notification', { users: z.array(z.string()), via }),
   entry('escalation_exhausted', {}),
   entry('acknowledgement_timed_out', { minutes: z.number().nullable() }),
-  /** A page left for its contact method; one of the three outcomes below follows it. */
+  /** A page left for its contact method; it is then notified (the provider took it) or fails or is cancelled. */
   entry('page_queued', { ...page, due: z.string() }),
-  entry('notified', page),
-  entry('page_failed', { ...page, reason: z.string() }),
+  entry('notified', { ...page, provider: z.string().optional(), attempts: z.number().int().optional() }),
+  /** The provider reported the message delivered to the device (SMS, calls). */
+  entry('page_delivered', { ...page, provider: z.string() }),
+  entry('page_failed', { ...page, reason: z.string(), attempts: z.number().int().optional() }),
   entry('page_cancelled', { ...page, reason: z.string() }),
 ]);
 

@@ -1,23 +1,37 @@
-// The notification queue's consumer. A page asks its incident's object whether it is still wanted
-// (else the object records it cancelled), is delivered, and its outcome is reported back to the
-// incident, whose timeline is the record of it. Real providers come next: for now delivery is the
-// record itself. A handoff notice, which has no incident, is recorded in D1. The job carries what
-// delivery needs: nothing here reads the configuration.
+// The notification queue's consumer. A page is claimed from its incident's object (which says whether
+// it is still wanted and not already sent), sent through its channel's provider, and the provider's
+// answer recorded back on the incident, whose timeline and page record are the log of it. A handoff
+// notice, which has no incident, is sent and recorded in D1. The job carries what delivery needs:
+// nothing here reads the configuration.
 //
-// Retries back off to five minutes and span about eight hours (max_retries in wrangler.toml); a job
-// that exhausts them lands on the dead-letter queue, whose consumer marks it failed, so that nothing
-// ends silently.
+// A retry-later answer backs off exponentially (honouring Retry-After) to five minutes: the 100 retries
+// of wrangler.toml span about eight hours. A job that exhausts them lands on the dead-letter queue,
+// whose consumer marks it failed, so that nothing ends silently.
+import { and, eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { notifications } from '../db/schema';
 import { incidentObject } from '../incident/commands';
-import { notificationJobSchema, type HandoffJob, type NotificationJob, type PageJob } from './job';
+import { providerFor } from './channels';
+import { notificationJobSchema, type HandoffJob, type NotificationJob, type PageJob, type UpdateJob } from './job';
+import { outboundFor } from './outbound';
+import type { Delivery } from './provider';
 
 export const DEAD_LETTER_QUEUE = 'tocsin-notifications-dead';
+/** The longest a queue message may be delayed. */
+const MAX_DELAY_SECONDS = 12 * 3600;
 
-/** Backoff for a failed delivery: 2, 4, 8… seconds, at most five minutes. */
+/** Backoff for a delivery to try again: 2, 4, 8… seconds, at most five minutes. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(2 ** attempts, 300);
 }
+
+/** What becomes of the queue message: done, or tried again in so many seconds. */
+type Next = { ack: true } | { ack: false; delaySeconds: number };
+const ACK: Next = { ack: true };
+const later = (seconds: number): Next => ({
+  ack: false,
+  delaySeconds: Math.min(Math.ceil(seconds), MAX_DELAY_SECONDS),
+});
 
 function incidentOf(env: Env, job: PageJob) {
   const object = incidentObject(env.INCIDENTS, job.incidentId);
@@ -25,46 +39,90 @@ function incidentOf(env: Env, job: PageJob) {
   return object;
 }
 
-function detailOf(job: HandoffJob): string {
-  const lead = job.minutesBefore === 0 ? 'starts now' : `starts in ${job.minutesBefore} min`;
-  return `on-call shift on ${job.schedule.name} ${lead} (${job.shiftStart} to ${job.shiftEnd})`;
+/** After a provider's answer: a retry waits the longer of the backoff and the provider's Retry-After. */
+function afterDelivery(delivery: Delivery, attempts: number): Next {
+  if (delivery.status !== 'retry') return ACK;
+  return later(Math.max(retryDelaySeconds(attempts), delivery.retryAfterSeconds ?? 0));
 }
 
-async function recordHandoff(env: Env, job: HandoffJob, status: 'notified' | 'failed', detail: string, now: Date) {
-  await drizzle(env.DB)
-    .insert(notifications)
-    .values({
-      id: job.id,
-      kind: 'handoff',
-      incidentId: null,
-      incidentNumber: null,
-      user: job.user,
-      contactMethod: job.contactMethod.id,
-      channel: job.contactMethod.type,
-      address: job.contactMethod.address ?? null,
-      attempt: job.attempt,
-      status,
-      detail,
-      dueAt: job.dueAt,
-      processedAt: now.toISOString(),
-    })
-    .onConflictDoNothing();
+async function send(env: Env, job: NotificationJob, now: Date) {
+  const provider = providerFor(job.contactMethod.type, env);
+  const delivery = await provider.send(await outboundFor(job, env, now));
+  return { provider: provider.name, delivery };
 }
 
-async function deliver(env: Env, job: NotificationJob, now: Date): Promise<void> {
-  if (job.kind === 'handoff') return recordHandoff(env, job, 'notified', detailOf(job), now);
+async function page(env: Env, job: PageJob, attempts: number, now: Date): Promise<Next> {
   const incident = incidentOf(env, job);
-  const due = await incident.pageDue(job);
-  if (!due.send) return;
-  // Where a provider will send the message; its failures will be reported as `failed` here.
-  await incident.pageOutcome(job, 'notified', null);
+  const claim = await incident.pageDue(job);
+  if (claim.answer === 'done') return ACK;
+  if (claim.answer === 'wait') return later(claim.seconds);
+  const { provider, delivery } = await send(env, job, now);
+  await incident.pageSent(job, delivery, provider);
+  return afterDelivery(delivery, attempts);
+}
+
+function handoffRow(job: HandoffJob, now: Date) {
+  return {
+    id: job.id,
+    kind: 'handoff' as const,
+    incidentId: null,
+    incidentNumber: null,
+    user: job.user,
+    contactMethod: job.contactMethod.id,
+    channel: job.contactMethod.type,
+    address: job.contactMethod.address ?? null,
+    dueAt: job.dueAt,
+    queuedAt: job.dueAt,
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** A handoff notice is sent unless D1 already has it sent; its row is written with the outcome. */
+async function handoff(env: Env, job: HandoffJob, attempts: number, now: Date): Promise<Next> {
+  const db = drizzle(env.DB);
+  const done = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.id, job.id), inArray(notifications.status, ['sent', 'delivered', 'failed'])))
+    .get();
+  if (done) return ACK;
+  const { provider, delivery } = await send(env, job, now);
+  const outcome =
+    delivery.status === 'sent'
+      ? {
+          status: 'sent' as const,
+          providerMessageId: delivery.providerMessageId,
+          sentAt: now.toISOString(),
+          error: null,
+        }
+      : { status: delivery.status === 'retry' ? ('queued' as const) : ('failed' as const), error: delivery.reason };
+  const row = {
+    ...handoffRow(job, now),
+    provider: delivery.status === 'sent' ? (delivery.via ?? provider) : provider,
+    attempts,
+    ...outcome,
+  };
+  await db.insert(notifications).values(row).onConflictDoUpdate({ target: notifications.id, set: row });
+  return afterDelivery(delivery, attempts);
+}
+
+/** A sent message rewritten to show its incident's new status; a refusal is logged, not retried. */
+async function rewrite(env: Env, job: UpdateJob, attempts: number, now: Date): Promise<Next> {
+  const provider = providerFor(job.contactMethod.type, env);
+  if (!provider.update) return ACK;
+  const delivery = await provider.update(await outboundFor(job, env, now), job.providerMessageId);
+  if (delivery.status === 'failed')
+    console.warn('notification queue: a message was not rewritten', job.id, delivery.reason);
+  return afterDelivery(delivery, attempts);
 }
 
 /** A job that retried until the queue gave up: marked failed where it is recorded. */
 async function giveUp(env: Env, job: NotificationJob, now: Date): Promise<void> {
   const reason = 'not delivered: the notification queue ran out of retries';
-  if (job.kind === 'handoff') return recordHandoff(env, job, 'failed', reason, now);
-  await incidentOf(env, job).pageOutcome(job, 'failed', reason);
+  if (job.kind === 'update') return;
+  if (job.kind === 'page') return incidentOf(env, job).pageGivenUp(job, reason);
+  const row = { ...handoffRow(job, now), attempts: 0, status: 'failed' as const, error: reason };
+  await drizzle(env.DB).insert(notifications).values(row).onConflictDoNothing();
 }
 
 export async function consumeNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -78,11 +136,24 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
         message.ack();
         return;
       }
+      const job = parsed.data;
+      const now = new Date();
       try {
-        await (dead ? giveUp(env, parsed.data, new Date()) : deliver(env, parsed.data, new Date()));
-        message.ack();
+        if (dead) {
+          await giveUp(env, job, now);
+          message.ack();
+          return;
+        }
+        const next =
+          job.kind === 'page'
+            ? await page(env, job, message.attempts, now)
+            : job.kind === 'update'
+              ? await rewrite(env, job, message.attempts, now)
+              : await handoff(env, job, message.attempts, now);
+        if (next.ack) message.ack();
+        else message.retry({ delaySeconds: next.delaySeconds });
       } catch (error) {
-        console.error(`notification queue${dead ? ' (dead letters)' : ''}: failed`, parsed.data.id, error);
+        console.error(`notification queue${dead ? ' (dead letters)' : ''}: failed`, job.id, error);
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }
     }),

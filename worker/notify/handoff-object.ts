@@ -60,6 +60,8 @@ export class HandoffObject extends DurableObject<Env> {
         contactMethod,
         attempt: 1,
         dueAt: notice.due.toISOString(),
+        locale: user.locale,
+        timeZone: user.time_zone,
         schedule: notice.schedule,
         layer: notice.layer,
         shiftStart: notice.shiftStart.toISOString(),

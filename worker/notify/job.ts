@@ -4,7 +4,7 @@
 // fits a queue message (128 KB).
 import { z } from 'zod';
 import { contactMethodTypeSchema } from '../users/contact';
-import { urgencySchema } from '../vocabulary';
+import { incidentStatusSchema, localeSchema, urgencySchema } from '../vocabulary';
 
 const text = (max: number) => z.string().max(max);
 
@@ -14,6 +14,10 @@ const common = {
   contactMethod: z.object({ id: text(64), type: contactMethodTypeSchema, address: text(8192).optional() }),
   attempt: z.number().int().positive(),
   dueAt: text(40),
+  /** How the recipient reads: the language of the message and the time zone of its times (the
+   *  defaults are for jobs queued before these fields existed). */
+  locale: localeSchema.default('en'),
+  timeZone: text(64).default('UTC'),
 };
 
 export const pageJobSchema = z.object({
@@ -24,6 +28,8 @@ export const pageJobSchema = z.object({
   incidentNumber: z.number().int(),
   summary: text(1024),
   urgency: urgencySchema,
+  /** The service's name, as the message shows it. */
+  service: text(200).nullable().default(null),
   stopWhen: z.enum(['acknowledged', 'resolved']),
 });
 
@@ -37,10 +43,18 @@ export const handoffJobSchema = z.object({
   minutesBefore: z.number(),
 });
 
-export const notificationJobSchema = z.discriminatedUnion('kind', [pageJobSchema, handoffJobSchema]);
+/** A page already sent, to be rewritten in place (Slack, Telegram) now that its incident changed. */
+export const updateJobSchema = pageJobSchema.extend({
+  kind: z.literal('update'),
+  status: incidentStatusSchema,
+  providerMessageId: text(512),
+});
+
+export const notificationJobSchema = z.discriminatedUnion('kind', [pageJobSchema, handoffJobSchema, updateJobSchema]);
 
 export type PageJob = z.infer<typeof pageJobSchema>;
 export type HandoffJob = z.infer<typeof handoffJobSchema>;
+export type UpdateJob = z.infer<typeof updateJobSchema>;
 export type NotificationJob = z.infer<typeof notificationJobSchema>;
 
 /** The most bytes a queue message may carry. */

@@ -205,3 +205,83 @@ describe('the contact schemas', () => {
     ).toBe(0.5);
   });
 });
+
+describe('wake-up mode', () => {
+  const sleeper = user({
+    contact_methods: [
+      { id: 'call', type: 'voice', address: '+821000000002' },
+      { id: 'mail', type: 'email', address: 'lee@example.com' },
+    ],
+    notification_rules: [
+      { urgencies: ['high'], contact_method: 'call', delay_minutes: 1, repeat_every_minutes: 3, repeat_max: 2 },
+    ],
+  });
+
+  it('repeats a voice page every N minutes, M more times', () => {
+    const pages = pagesFor(sleeper, 'high', t0);
+    expect(readable(pages)).toEqual(['+1m lee call 0', '+4m lee call 0', '+7m lee call 0']);
+    expect(pages.map((p) => p.repeat ?? 0)).toEqual([0, 1, 2]);
+  });
+
+  it('is refused for a channel that cannot wake anyone, and needs both fields', () => {
+    const noisy = { ...sleeper, notification_rules: [{ ...sleeper.notification_rules[0]!, contact_method: 'mail' }] };
+    expect(contactMethodProblems(noisy)).toEqual([
+      {
+        path: ['notification_rules', 0, 'repeat_every_minutes'],
+        message: expect.stringMatching(/only voice and push/),
+      },
+    ]);
+    const half = notificationRuleSchema.safeParse({
+      urgencies: ['high'],
+      contact_method: 'call',
+      delay_minutes: 0,
+      repeat_max: 3,
+    });
+    expect(half.success).toBe(false);
+  });
+});
+
+describe('contact method addresses', () => {
+  const subscription = {
+    endpoint: 'https://fcm.googleapis.com/fcm/send/abc',
+    keys: { p256dh: 'B'.repeat(87), auth: 'a'.repeat(22) },
+  };
+  const check = (type: string, address: unknown) => contactMethodSchema.safeParse({ id: 'm', type, address });
+
+  it.each([
+    ['email', 'kim@example.com'],
+    ['sms', '+821012345678'],
+    ['voice', '+14155550100'],
+    ['kakao', '+821012345678'],
+    ['slack', 'U012AB3CD'],
+    ['telegram', '123456789'],
+    ['telegram', '-1001234567890'],
+    ['teams', 'https://example.webhook.office.com/webhookb2/x'],
+    ['discord', 'https://discord.com/api/webhooks/1/abc'],
+    ['push', JSON.stringify(subscription)],
+  ])('accepts a %s address %s', (type, address) => {
+    expect(check(type, address).success).toBe(true);
+  });
+
+  it('takes a push subscription as an object too, and keeps it as its JSON', () => {
+    const parsed = check('push', subscription);
+    expect(parsed.success && JSON.parse(parsed.data.address!)).toEqual(subscription);
+  });
+
+  it.each([
+    ['email', 'not-an-address', /email/],
+    ['sms', '010-1234-5678', /E\.164/],
+    ['voice', '+0123', /E\.164/],
+    ['slack', '#general', /Slack member id/],
+    ['telegram', '@someone', /chat id/],
+    ['teams', 'ftp://example.com/hook', /webhook/],
+    ['push', '{"endpoint":"http://x"}', /push subscription/],
+    ['push', 'not json', /push subscription/],
+  ])('refuses a %s address %s, naming the field', (type, address, message) => {
+    const result = check(type, address);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => [i.path, i.message])).toEqual([
+      [['address'], expect.stringMatching(message)],
+    ]);
+  });
+});
