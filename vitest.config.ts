@@ -8,7 +8,16 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, TOCSIN_ADMIN_TOKEN: 'test-admin-token' },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            TOCSIN_ADMIN_TOKEN: 'test-admin-token',
+            // The secrets inbound webhooks are verified with; no provider credentials, so pages go to the log.
+            PUBLIC_URL: 'https://tocsin.test',
+            TOCSIN_SIGNING_KEY: 'test-signing-key',
+            SLACK_SIGNING_SECRET: 'test-slack-secret',
+            TWILIO_AUTH_TOKEN: 'test-twilio-token',
+            TELEGRAM_WEBHOOK_SECRET: 'test-telegram-secret',
+          },
           // The console is its own Worker (web/); here a stand-in shows what reaches it.
           serviceBindings: { WEB: () => new Response('console', { headers: { 'content-type': 'text/html' } }) },
         },

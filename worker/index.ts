@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { apiRoutes } from './api/app';
 import { errorResponse, HttpError } from './http';
 import { ingestRoutes } from './ingest/routes';
+import { respondRoutes } from './respond/routes';
 import { consumeNotifications } from './notify/consumer';
 import { calendarRoutes } from './api/schedules';
 
@@ -14,10 +15,13 @@ export { HandoffObject } from './notify/handoff-object';
 export const app = new Hono<{ Bindings: Env }>()
   .route('/', ingestRoutes)
   .route('/', calendarRoutes)
+  .route('/', respondRoutes)
   .route('/api/v1', apiRoutes)
   .notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    const ours = ['/api/', '/integration/', '/calendar/'].some((prefix) => path.startsWith(prefix));
+    const ours = ['/api/', '/integration/', '/calendar/', '/respond/', '/webhooks/'].some((prefix) =>
+      path.startsWith(prefix),
+    );
     if (c.env.WEB && !ours) return c.env.WEB.fetch(c.req.raw);
     return errorResponse(c, new HttpError(404, 'not_found', `no route for ${c.req.method} ${path}`));
   })

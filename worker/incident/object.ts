@@ -170,6 +170,12 @@ export class IncidentObject extends DurableObject<Env> {
     };
   }
 
+  /** The incident as a message or the respond page shows it; null for no such incident. */
+  headline(id: string): { number: number; summary: string; status: Incident['status'] } | null {
+    const incident = this.find(id);
+    return incident && { number: incident.number, summary: incident.summary, status: incident.status };
+  }
+
   /** An incident's pages as the notification log shows them, oldest first; null for no such incident. */
   notifications(id: string, limit: number): NotificationRow[] | null {
     if (this.find(id) === null) return null;

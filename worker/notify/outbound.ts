@@ -1,5 +1,6 @@
 // From a queued job to the message a provider sends: who it goes to, in which language, what it says,
 // the signed links that act on the incident for the recipient, and where the provider reports back.
+import { buttonValue, signAction } from '../respond/token';
 import { DAY } from '../vocabulary';
 import type { HandoffJob, NotificationJob, PageJob, UpdateJob } from './job';
 import type { Outbound, Subject } from './provider';
@@ -10,9 +11,15 @@ export const LINK_LIFETIME_MS = 7 * DAY;
 /** The base of every link and callback; the local origin when not set. */
 export const publicUrl = (env: Env) => (env.PUBLIC_URL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
 
-async function pageSubject(job: PageJob | UpdateJob, env: Env, _now: Date): Promise<Subject> {
+async function pageSubject(job: PageJob | UpdateJob, env: Env, now: Date): Promise<Subject> {
   const base = publicUrl(env);
   const view = `${base}/incidents/${encodeURIComponent(job.incidentId)}`;
+  const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS);
+  const link = async (action: 'acknowledge' | 'resolve') =>
+    env.TOCSIN_SIGNING_KEY
+      ? `${base}/respond/${await signAction({ incident: job.incidentId, action, user: job.user, expiresAt }, env.TOCSIN_SIGNING_KEY)}`
+      : // Without a signing key nothing can act from a message: the links lead to the incident.
+        view;
   return {
     type: 'page',
     incident: {
@@ -23,9 +30,11 @@ async function pageSubject(job: PageJob | UpdateJob, env: Env, _now: Date): Prom
       status: job.kind === 'update' ? job.status : 'triggered',
       service: job.service,
     },
-    // Signed action links come with the routes that answer them; until then they lead to the incident.
-    links: { view, acknowledge: view, resolve: view },
-    buttons: { acknowledge: `a:${job.incidentId}`, resolve: `r:${job.incidentId}` },
+    links: { view, acknowledge: await link('acknowledge'), resolve: await link('resolve') },
+    buttons: {
+      acknowledge: buttonValue('acknowledge', job.incidentId),
+      resolve: buttonValue('resolve', job.incidentId),
+    },
   };
 }
 
