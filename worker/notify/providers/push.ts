@@ -2,7 +2,7 @@
 // and posted to its push service with a VAPID token (RFC 8030, RFC 8292), all through Web Crypto.
 import { z } from 'zod';
 import type { Locale } from '../../vocabulary';
-import type { IncidentStatus, Urgency } from '../../vocabulary';
+import { localTime, SUMMARY_CHARS, texts, truncate } from '../message';
 import { classify, request, type Delivery, type Outbound, type Provider, type Subject } from '../provider';
 
 const DEFAULT_SUBJECT = 'mailto:tocsin@localhost';
@@ -12,7 +12,6 @@ const TOKEN_SECONDS = 12 * 60 * 60;
 const RECORD_SIZE = 4096;
 /** The body less its header (86 octets), the AES-GCM tag (16) and the padding delimiter (1). */
 export const MAX_PLAINTEXT_BYTES = RECORD_SIZE - 86 - 16 - 1;
-const SUMMARY_CHARS = 120;
 const SERVICE_CHARS = 60;
 
 export function fromBase64url(text: string): Uint8Array | null {
@@ -148,92 +147,6 @@ async function importVapid(publicText: string, privateText: string, subject: str
     return matches ? { key, publicKey: toBase64url(publicKey), subject } : invalid;
   } catch {
     return invalid;
-  }
-}
-
-type Texts = {
-  urgency: (urgency: Urgency) => string;
-  status: Record<IncidentStatus, string>;
-  acknowledge: string;
-  resolve: string;
-  handoff: string;
-  startsNow: string;
-  startsIn: (minutes: number) => string;
-  verify: string;
-  test: string;
-  testBody: string;
-};
-
-// A stopgap until the shared message texts land.
-const texts: Record<Locale, Texts> = {
-  en: {
-    urgency: (u) =>
-      `Urgency: ${{ highest: 'highest', high: 'high', medium: 'medium', low: 'low', lowest: 'lowest', none: 'none' }[u]}`,
-    status: { triggered: 'Triggered', acknowledged: 'Acknowledged', resolved: 'Resolved' },
-    acknowledge: 'Acknowledge',
-    resolve: 'Resolve',
-    handoff: 'On-call shift',
-    startsNow: 'starts now',
-    startsIn: (m) => `starts in ${m} min`,
-    verify: 'Tocsin verification code',
-    test: 'Tocsin test notification',
-    testBody: 'Push notifications reach this device.',
-  },
-  ko: {
-    urgency: (u) =>
-      `긴급도: ${{ highest: '최상', high: '높음', medium: '보통', low: '낮음', lowest: '최하', none: '없음' }[u]}`,
-    status: { triggered: '발생', acknowledged: '확인됨', resolved: '해결됨' },
-    acknowledge: '확인',
-    resolve: '해결',
-    handoff: '온콜 근무',
-    startsNow: '지금 시작',
-    startsIn: (m) => `${m}분 후 시작`,
-    verify: 'Tocsin 인증 코드',
-    test: 'Tocsin 테스트 알림',
-    testBody: '이 기기로 푸시 알림이 옵니다.',
-  },
-  ja: {
-    urgency: (u) =>
-      `緊急度: ${{ highest: '最高', high: '高', medium: '中', low: '低', lowest: '最低', none: 'なし' }[u]}`,
-    status: { triggered: '発生', acknowledged: '確認済み', resolved: '解決済み' },
-    acknowledge: '確認',
-    resolve: '解決',
-    handoff: 'オンコール当番',
-    startsNow: '今から開始',
-    startsIn: (m) => `${m}分後に開始`,
-    verify: 'Tocsin 確認コード',
-    test: 'Tocsin テスト通知',
-    testBody: 'このデバイスにプッシュ通知が届きます。',
-  },
-  zh: {
-    urgency: (u) =>
-      `紧急程度：${{ highest: '最高', high: '高', medium: '中', low: '低', lowest: '最低', none: '无' }[u]}`,
-    status: { triggered: '已触发', acknowledged: '已确认', resolved: '已解决' },
-    acknowledge: '确认',
-    resolve: '解决',
-    handoff: '值班',
-    startsNow: '现在开始',
-    startsIn: (m) => `${m} 分钟后开始`,
-    verify: 'Tocsin 验证码',
-    test: 'Tocsin 测试通知',
-    testBody: '推送通知可以送达此设备。',
-  },
-};
-
-/** Cut by code point, so an emoji or a Hangul syllable is never split. */
-function truncate(text: string, chars: number): string {
-  const points = [...text];
-  return points.length <= chars ? text : `${points.slice(0, chars - 1).join('')}…`;
-}
-
-function localTime(instant: string, locale: Locale, timeZone: string): string {
-  const at = new Date(instant);
-  if (Number.isNaN(at.getTime())) return instant;
-  const options = { dateStyle: 'medium', timeStyle: 'short' } as const;
-  try {
-    return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(at);
-  } catch {
-    return new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' }).format(at);
   }
 }
 

@@ -1,0 +1,84 @@
+// Twilio: SMS through the Messages resource, and calls through Calls with inline TwiML that reads the
+// incident aloud in the user's language and gathers one digit. Both report delivery to StatusCallback.
+import { escapeXml, smsText, speech } from '../message';
+import { deliver, type Delivery, type Outbound, type Provider } from '../provider';
+import type { Locale } from '../../vocabulary';
+
+/** Twilio's `<Say language>` for each of our locales. */
+const VOICE_LANGUAGE: Record<Locale, string> = { ko: 'ko-KR', en: 'en-US', ja: 'ja-JP', zh: 'cmn-CN' };
+
+interface Account {
+  base: string;
+  sid: string;
+  authorization: string;
+  from: string;
+}
+
+function accountOf(env: Env): Account | null {
+  const { TWILIO_ACCOUNT_SID: sid, TWILIO_AUTH_TOKEN: token, TWILIO_FROM_NUMBER: from } = env;
+  if (!sid || !token || !from) return null;
+  const base = (env.TWILIO_BASE_URL ?? 'https://api.twilio.com').replace(/\/+$/, '');
+  return { base, sid, from, authorization: `Basic ${btoa(`${sid}:${token}`)}` };
+}
+
+/** Twilio's errors are JSON `{code, message, more_info, status}`: the code and message are the reason. */
+async function post(account: Account, resource: 'Messages' | 'Calls', form: Record<string, string>): Promise<Delivery> {
+  const delivery = await deliver(
+    `${account.base}/2010-04-01/Accounts/${encodeURIComponent(account.sid)}/${resource}.json`,
+    {
+      method: 'POST',
+      headers: { authorization: account.authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    },
+    (body) => (body as { sid?: string } | null)?.sid ?? null,
+  );
+  if (delivery.status === 'sent') return delivery;
+  const json = /^\d+ (\{.*\})$/s.exec(delivery.reason)?.[1];
+  try {
+    const error = json ? (JSON.parse(json) as { code?: number; message?: string }) : null;
+    if (error?.code) return { ...delivery, reason: `Twilio error ${error.code}: ${error.message ?? ''}`.trim() };
+  } catch {
+    // Not Twilio's JSON: keep the reason as it came.
+  }
+  return delivery;
+}
+
+export function twilioSmsProvider(env: Env): Provider | null {
+  const account = accountOf(env);
+  if (!account) return null;
+  return {
+    name: 'twilio',
+    send: (message) =>
+      post(account, 'Messages', {
+        To: message.address,
+        From: account.from,
+        Body: smsText(message),
+        StatusCallback: message.callbacks.status,
+      }),
+  };
+}
+
+/** The call: read the incident, gather one digit (posted to the voice callback), say it twice at most. */
+export function callTwiml(message: Outbound): string {
+  const { say, ask, goodbye } = speech(message);
+  const language = VOICE_LANGUAGE[message.locale];
+  const spoken = (text: string) => `<Say language="${language}">${escapeXml(text)}</Say>`;
+  if (message.subject.type !== 'page') return `<Response>${spoken(say)}</Response>`;
+  const gather = `<Gather numDigits="1" timeout="8" action="${escapeXml(message.callbacks.voice)}" method="POST">${spoken(say)}${spoken(ask)}</Gather>`;
+  return `<Response>${gather}${gather}${spoken(goodbye)}</Response>`;
+}
+
+export function twilioVoiceProvider(env: Env): Provider | null {
+  const account = accountOf(env);
+  if (!account) return null;
+  return {
+    name: 'twilio',
+    send: (message) =>
+      post(account, 'Calls', {
+        To: message.address,
+        From: account.from,
+        Twiml: callTwiml(message),
+        StatusCallback: message.callbacks.status,
+      }),
+  };
+}
