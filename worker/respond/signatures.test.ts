@@ -25,6 +25,14 @@ describe("Slack's request signature", () => {
     expect(await verifySlack(secret, timestamp, null, body, then)).toEqual({ ok: false, reason: 'missing' });
   });
 
+  it('holds at five minutes either side of now', async () => {
+    for (const offset of [-5 * 60_000, 5 * 60_000]) {
+      expect(await verifySlack(secret, timestamp, signature, body, new Date(1531420618 * 1000 + offset))).toEqual({
+        ok: true,
+      });
+    }
+  });
+
   it('is stale more than five minutes either side of now', async () => {
     const late = new Date(1531420618 * 1000 + 6 * 60_000);
     expect(await verifySlack(secret, timestamp, signature, body, late)).toEqual({ ok: false, reason: 'stale' });
@@ -58,6 +66,34 @@ describe("Twilio's request signature", () => {
     changed.set('Digits', '1');
     expect(await verifyTwilio(token, url, changed, sig)).toEqual({ ok: false, reason: 'mismatch' });
     expect(await verifyTwilio(token, url, params, null)).toEqual({ ok: false, reason: 'missing' });
+  });
+});
+
+describe("Twilio's parameters", () => {
+  it('may be given as name and value pairs, a repeated name ordered by its values', async () => {
+    const url = 'https://tocsin.test/respond/twilio/sms';
+    const pairs: [string, string][] = [
+      ['To', '+1'],
+      ['Media', 'b'],
+      ['Media', 'a'],
+    ];
+    const signature = await twilioSignature('t', url, new URLSearchParams(pairs));
+    expect(await verifyTwilio('t', url, pairs, signature)).toEqual({ ok: true });
+    expect(signature).toBe(await twilioSignature('t', url, [pairs[2]!, pairs[0]!, pairs[1]!]));
+    expect(
+      await verifyTwilio(
+        't',
+        url,
+        [
+          ['To', '+1'],
+          ['Media', 'ab'],
+        ],
+        signature,
+      ),
+    ).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
   });
 });
 

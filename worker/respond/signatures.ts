@@ -4,6 +4,9 @@ const encoder = new TextEncoder();
 
 export type Verified = { ok: true } | { ok: false; reason: 'missing' | 'stale' | 'mismatch' };
 
+/** A form body's parameters: URLSearchParams, or `[name, value]` pairs in any order. */
+export type FormParams = Iterable<[string, string]>;
+
 /** Slack's window: a request older or newer than this is refused as a replay. */
 export const SLACK_WINDOW_SECONDS = 5 * 60;
 
@@ -42,12 +45,12 @@ export async function verifySlack(
 
 /**
  * `X-Twilio-Signature` = base64 HMAC-SHA1(auth token, the full URL Twilio requested, then each form
- * parameter's name and value, sorted by name).
+ * parameter's name and value, sorted by name, and a repeated name's values by value).
  */
 export async function verifyTwilio(
   authToken: string,
   url: string,
-  params: URLSearchParams,
+  params: FormParams,
   signature: string | null,
 ): Promise<Verified> {
   if (!signature) return { ok: false, reason: 'missing' };
@@ -56,7 +59,7 @@ export async function verifyTwilio(
 }
 
 /** Twilio's signature of a request, as `verifyTwilio` expects it (and local fakes of Twilio make it). */
-export async function twilioSignature(authToken: string, url: string, params: URLSearchParams): Promise<string> {
+export async function twilioSignature(authToken: string, url: string, params: FormParams): Promise<string> {
   const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const sorted = [...params].sort(([a, x], [b, y]) => order(a, b) || order(x, y));
   return base64(await hmac('SHA-1', authToken, url + sorted.map(([name, value]) => name + value).join('')));

@@ -1,11 +1,20 @@
 // Signed action links: they act only as signed, only until they expire; button values fit Telegram.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buttonValue, readAction, readButtonValue, signAction, type ActionClaim } from './token';
+import {
+  buttonValue,
+  compactIncident,
+  expandIncident,
+  readAction,
+  readButtonValue,
+  signAction,
+  type ActionClaim,
+} from './token';
 
 const key = 'test-signing-key';
 const incident = `${'ab'.repeat(32)}-123456789`;
 const now = new Date('2026-12-01T00:00:00Z');
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const claim: ActionClaim = {
   incident,
   action: 'acknowledge',
@@ -21,13 +30,25 @@ describe('a signed action link', () => {
     expect(await readAction(token, key, now)).toEqual({ ok: true, claim });
   });
 
-  it('is refused as altered when any one character changes', async () => {
+  it('is refused when any one character changes, to any other URL-safe character', async () => {
     const token = await signAction(claim, key);
     for (let i = 0; i < token.length; i++) {
-      const swapped = token[i] === 'A' ? 'B' : 'A';
-      const altered = token.slice(0, i) + swapped + token.slice(i + 1);
-      const read = await readAction(altered, key, now);
-      expect(read.ok, altered).toBe(false);
+      for (const other of `${alphabet}.`) {
+        if (other === token[i]) continue;
+        const altered = token.slice(0, i) + other + token.slice(i + 1);
+        expect((await readAction(altered, key, now)).ok, altered).toBe(false);
+      }
+    }
+  });
+
+  it('is refused when its last character only changes the bits base64 leaves unused', async () => {
+    // 16 bytes take 22 characters: the last one carries 2 bits, so 4 spellings decode alike.
+    const token = await signAction(claim, key);
+    const last = alphabet.indexOf(token.at(-1)!);
+    for (let low = 0; low < 16; low++) {
+      const spelling = alphabet[(last & 0b110000) | low]!;
+      if (spelling === token.at(-1)) continue;
+      expect(await readAction(token.slice(0, -1) + spelling, key, now)).toEqual({ ok: false, reason: 'altered' });
     }
   });
 
@@ -64,5 +85,35 @@ describe('a button value', () => {
     expect(readButtonValue(value)).toEqual({ action: 'resolve', incident });
     expect(readButtonValue('x:whatever')).toBeNull();
     expect(readButtonValue(`a:${'A'.repeat(43)}`)).toBeNull();
+  });
+});
+
+describe('a compact incident reference', () => {
+  it('reads back as the incident, for any object id and ordinal', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9a-f]{64}$/), fc.integer({ min: 1, max: 999_999_999 }), (object, ordinal) => {
+        const id = `${object}-${ordinal}`;
+        expect(expandIncident(compactIncident(id))).toBe(id);
+      }),
+    );
+  });
+
+  it('has one spelling: the unused bits of its last character must be zero', () => {
+    const ref = compactIncident(incident);
+    const last = alphabet.indexOf(ref[42]!);
+    const other = alphabet[last ^ 1]!;
+    expect(expandIncident(`${ref.slice(0, 42)}${other}${ref.slice(43)}`)).toBeNull();
+  });
+
+  it('is refused for a leading zero, a tenth digit, or the wrong length', () => {
+    const [bytes] = compactIncident(incident).split('-');
+    expect(expandIncident(`${bytes}-0`)).toBeNull();
+    expect(expandIncident(`${bytes}-01`)).toBeNull();
+    expect(expandIncident(`${bytes}-1234567890`)).toBeNull();
+    expect(expandIncident(`${bytes!.slice(1)}-1`)).toBeNull();
+  });
+
+  it('is not made from something that is not an incident id', () => {
+    expect(() => compactIncident('not-an-incident')).toThrow();
   });
 });

@@ -53,7 +53,7 @@ export function answering(answer: () => Response | Error): Captured[] {
       url: request.url,
       method: request.method,
       headers: Object.fromEntries(request.headers),
-      body: await request.text(),
+      body: new TextDecoder().decode(await request.arrayBuffer()),
     });
     const result = answer();
     if (result instanceof Error) throw result;
