@@ -69,13 +69,18 @@ export async function withFreshDir(fn) {
  * calls /api/v1 as the admin and throws on any answer that is not 2xx.
  */
 export function withTocsin(fn) {
+  return withFreshDirTocsin({}, fn);
+}
+
+/** As withTocsin, with these vars besides the admin token. */
+export function withFreshDirTocsin(vars, fn) {
   return withFreshDir(async (dir) => {
     const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], {
       env: { ...process.env, CI: 'true' },
       stdio: 'ignore',
     });
     if (migrate.status !== 0) throw new Error('migrations failed');
-    const tocsin = wranglerDev('wrangler.toml', { persistTo: dir, vars: { TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN } });
+    const tocsin = wranglerDev('wrangler.toml', { persistTo: dir, vars: { ...vars, TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN } });
     try {
       await tocsin.ready('/api/v1/openapi.json');
       const api = async (method, path, body) => {
