@@ -20,6 +20,39 @@ function adminToken() {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The key that signs the messages' action links, made once and kept beside the admin token. */
+function signingKey() {
+  if (process.env.TOCSIN_SIGNING_KEY) return process.env.TOCSIN_SIGNING_KEY;
+  const file = join(stateDir, 'signing-key');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** Provider settings from the environment, passed on: `TWILIO_ACCOUNT_SID=… npm start` pages for real. */
+const PROVIDER_VARS = [
+  'RESEND_API_KEY',
+  'RESEND_BASE_URL',
+  'EMAIL_FROM',
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+  'TWILIO_FROM_NUMBER',
+  'TWILIO_BASE_URL',
+  'NHN_ALIMTALK_APPKEY',
+  'NHN_ALIMTALK_SECRET',
+  'NHN_ALIMTALK_SENDER_KEY',
+  'NHN_ALIMTALK_TEMPLATE',
+  'NHN_ALIMTALK_BASE_URL',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'TELEGRAM_API_BASE_URL',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_API_BASE_URL',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+  'VAPID_SUBJECT',
+];
+
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   if (result.status !== 0) {
@@ -154,6 +187,14 @@ const wrangler = spawn(
     persistTo,
     '--var',
     `TOCSIN_ADMIN_TOKEN:${token}`,
+    '--var',
+    `TOCSIN_SIGNING_KEY:${signingKey()}`,
+    '--var',
+    `PUBLIC_URL:${process.env.PUBLIC_URL ?? origin}`,
+    // Local fakes of providers live on loopback.
+    '--var',
+    'TOCSIN_ALLOW_PRIVATE_TARGETS:1',
+    ...PROVIDER_VARS.flatMap((name) => (process.env[name] ? ['--var', `${name}:${process.env[name]}`] : [])),
     '--show-interactive-dev-session=false',
   ],
   { stdio: 'inherit' },

@@ -185,8 +185,8 @@ describe('headline', () => {
   });
 
   it('carries a verification code and the test text', () => {
-    expect(headline({ type: 'verify', code: '123456' }, 'ko', 'UTC')).toBe('[Tocsin] Tocsin 인증 코드: 123456');
-    expect(headline({ type: 'test' }, 'en', 'UTC')).toBe('[Tocsin] Tocsin test notification');
+    expect(headline({ type: 'verify', code: '123456' }, 'ko', 'UTC')).toBe('Tocsin 인증 코드: 123456');
+    expect(headline({ type: 'test' }, 'en', 'UTC')).toBe('Tocsin test notification');
   });
 });
 
@@ -207,7 +207,7 @@ describe('SMS text', () => {
       [
         '[Tocsin] #42 <b>db</b> & "down" <!channel> (Web)',
         '긴급도: 높음',
-        '확인은 1 42, 해결은 2 42 으로 답장하세요',
+        '답장: 1 42 확인 · 2 42 해결',
         '확인: https://tocsin.test/respond/ACK',
       ].join('\n'),
     );
@@ -227,7 +227,7 @@ describe('SMS text', () => {
 
   it('is the headline alone for anything but a page', () => {
     expect(smsText({ ...pageMessage(), subject: { type: 'verify', code: '123456' } })).toBe(
-      '[Tocsin] Tocsin verification code: 123456',
+      'Tocsin verification code: 123456',
     );
   });
 });
@@ -310,9 +310,9 @@ describe('email', () => {
   it('is the escaped headline alone for anything but a page', () => {
     const email = emailOf({ ...pageMessage(), subject: { type: 'verify', code: '123456' } });
     expect(email).toEqual({
-      subject: '[Tocsin] Tocsin verification code: 123456',
-      text: '[Tocsin] Tocsin verification code: 123456',
-      html: '<p>[Tocsin] Tocsin verification code: 123456</p>',
+      subject: 'Tocsin verification code: 123456',
+      text: 'Tocsin verification code: 123456',
+      html: '<p>Tocsin verification code: 123456</p>',
     });
     const shift = emailOf({ ...pageMessage(), subject: handoff({ schedule: '<Ops & DBA>' }) });
     expect(shift.html).toContain('&lt;Ops &amp; DBA&gt;');

@@ -56,7 +56,7 @@ export const texts: Record<Locale, Texts> = {
   },
   ko: {
     urgency: (u) =>
-      `긴급도: ${{ highest: '최상', high: '높음', medium: '보통', low: '낮음', lowest: '최하', none: '없음' }[u]}`,
+      `긴급도: ${{ highest: '매우 높음', high: '높음', medium: '보통', low: '낮음', lowest: '매우 낮음', none: '없음' }[u]}`,
     status: { triggered: '발생', acknowledged: '확인됨', resolved: '해결됨' },
     acknowledge: '확인',
     resolve: '해결',
@@ -67,7 +67,7 @@ export const texts: Record<Locale, Texts> = {
     test: 'Tocsin 테스트 알림',
     testBody: '이 기기로 푸시 알림이 옵니다.',
     view: '보기',
-    replyHint: (n) => `확인은 1 ${n}, 해결은 2 ${n} 으로 답장하세요`,
+    replyHint: (n) => `답장: 1 ${n} 확인 · 2 ${n} 해결`,
     call: (n, urgency, summary) => `Tocsin 장애 알림입니다. 장애 ${n}번. ${urgency}. ${summary}.`,
     keypad: '확인하려면 1번, 해결하려면 2번을 누르세요.',
     goodbye: '입력이 없어 통화를 종료합니다.',
@@ -139,17 +139,20 @@ export function headline(subject: Subject, locale: Locale, timeZone: string, sum
       const { incident } = subject;
       const state = incident.status === 'triggered' ? '' : ` [${t.status[incident.status]}]`;
       const service = incident.service === null ? '' : ` (${truncate(incident.service, 40)})`;
-      return `[Tocsin] #${incident.number}${state} ${truncate(incident.summary, summaryChars)}${service}`;
+      // One line: a newline in an alert's summary would break an email subject or an SMS.
+      const summary = truncate(incident.summary.replace(/\s+/g, ' ').trim(), summaryChars);
+      return `[Tocsin] #${incident.number}${state} ${summary}${service}`;
     }
     case 'handoff': {
       const where = [subject.schedule, subject.layer].filter((part) => part !== null).join(' / ');
       const lead = subject.minutesBefore === 0 ? t.startsNow : t.startsIn(subject.minutesBefore);
       return `[Tocsin] ${t.handoff} ${where}: ${lead} (${localTime(subject.start, locale, timeZone)} – ${localTime(subject.end, locale, timeZone)})`;
     }
+    // These texts name Tocsin themselves.
     case 'verify':
-      return `[Tocsin] ${t.verify}: ${subject.code}`;
+      return `${t.verify}: ${subject.code}`;
     case 'test':
-      return `[Tocsin] ${t.test}`;
+      return t.test;
   }
 }
 

@@ -124,7 +124,9 @@ describe('one alert, with local fakes of the providers', () => {
     await runDurableObjectAlarm(stub);
     await deliverNext('voice');
     expect(requests.map((r) => new URL(r.url).host)).toEqual(['push.fake', 'twilio.fake', 'twilio.fake']);
-    expect(new URLSearchParams(requests[2]!.body).get('Twiml')).toContain('<Say language="ko-KR">');
+    expect(new URLSearchParams(requests[2]!.body).get('Twiml')).toContain(
+      '<Say voice="Polly.Seoyeon" language="ko-KR">',
+    );
 
     // Twilio reports the SMS delivered; then Mina presses Acknowledge in Slack.
     const status = `/webhooks/twilio/status?${new URLSearchParams({ incident: id, page: sms.id })}`;

@@ -9,8 +9,8 @@ export function emailProvider(env: Env): Provider | null {
   const base = (env.RESEND_BASE_URL ?? 'https://api.resend.com').replace(/\/+$/, '');
   return {
     name: 'resend',
-    send: (message) =>
-      deliver(
+    send: async (message) => {
+      const delivery = await deliver(
         `${base}/emails`,
         {
           method: 'POST',
@@ -22,6 +22,10 @@ export function emailProvider(env: Env): Provider | null {
           body: JSON.stringify({ from, to: [message.address], ...emailOf(message) }),
         },
         (body) => (body as { id?: string } | null)?.id ?? null,
-      ),
+      );
+      // The same idempotency key still in flight: the first send has not answered yet.
+      const inFlight = delivery.status === 'failed' && delivery.reason.includes('concurrent_idempotent_requests');
+      return inFlight ? { status: 'retry', reason: delivery.reason } : delivery;
+    },
   };
 }

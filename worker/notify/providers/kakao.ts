@@ -31,13 +31,18 @@ export function templateParameter(message: Outbound): Record<string, string> {
   };
 }
 
+const TEMPORARY = new Set([-9999, -7000]);
+
 type NhnAnswer = {
   header?: { isSuccessful?: boolean; resultCode?: number; resultMessage?: string };
   message?: { requestId?: string; sendResults?: { resultCode?: number; resultMessage?: string }[] };
 };
 
 async function send(env: Env, message: Outbound): Promise<Delivery> {
-  const base = (env.NHN_ALIMTALK_BASE_URL ?? 'https://api-alimtalk.cloud.toast.com').replace(/\/+$/, '');
+  const base = (env.NHN_ALIMTALK_BASE_URL ?? 'https://kakaotalk-bizmessage.api.nhncloudservice.com').replace(
+    /\/+$/,
+    '',
+  );
   const answer = await request(
     `${base}/alimtalk/v2.3/appkeys/${encodeURIComponent(env.NHN_ALIMTALK_APPKEY!)}/messages`,
     {
@@ -59,7 +64,9 @@ async function send(env: Env, message: Outbound): Promise<Delivery> {
   }
   const code = result?.resultCode ?? reply?.header?.resultCode;
   const text = result?.resultMessage ?? reply?.header?.resultMessage ?? 'no answer';
-  return { status: 'failed', reason: `nhn ${code ?? '?'}: ${text}` };
+  const reason = `nhn ${code ?? '?'}: ${text}`;
+  // NHN's own system error and a failing Kakao API are temporary: no reason to fall back to SMS yet.
+  return code !== undefined && TEMPORARY.has(code) ? { status: 'retry', reason } : { status: 'failed', reason };
 }
 
 export function kakaoProvider(env: Env, fallback: Provider | null): Provider | null {

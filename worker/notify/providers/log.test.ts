@@ -11,7 +11,9 @@ describe('the log provider', () => {
     const delivery = await logProvider().send(pageMessage({ channel: 'sms', address: '+821012345678' }));
     expect(delivery).toEqual({ status: 'sent', providerMessageId: null });
     expect(log).toHaveBeenCalledTimes(1);
-    expect(log).toHaveBeenCalledWith('[tocsin] sms to +821012345678: [Tocsin] #42 <b>db</b> & "down" <!channel> (Web)');
+    expect(log).toHaveBeenCalledWith(
+      '[tocsin] sms to +821012345678: [Tocsin] #42 <b>db</b> & "down" <!channel> (Web) (acknowledge: https://tocsin.test/respond/ACK)',
+    );
     expect(requests).toEqual([]);
   });
 
@@ -21,7 +23,7 @@ describe('the log provider', () => {
       ...pageMessage({ channel: 'email', address: 'kim@example.com', locale: 'ko' }),
       subject: { type: 'verify', code: '123456' },
     });
-    expect(log).toHaveBeenCalledWith('[tocsin] email to kim@example.com: [Tocsin] Tocsin 인증 코드: 123456');
+    expect(log).toHaveBeenCalledWith('[tocsin] email to kim@example.com: Tocsin 인증 코드: 123456');
   });
 
   it('is named log in the notification log', () => {

@@ -4,8 +4,11 @@
 import { escapeMrkdwn, headline, texts } from '../message';
 import { request, classify, type Delivery, type Outbound, type Provider } from '../provider';
 
-/** Errors worth trying again; every other `ok: false` is permanent (channel_not_found, invalid_auth…). */
-const TRANSIENT = new Set(['ratelimited', 'internal_error', 'service_unavailable', 'fatal_error', 'request_timeout']);
+/**
+ * Errors worth trying again; every other `ok: false` is permanent (channel_not_found, invalid_auth…).
+ * Not fatal_error: Slack says part of it may have happened, and a retry could post twice.
+ */
+const TRANSIENT = new Set(['ratelimited', 'internal_error', 'service_unavailable', 'request_timeout']);
 
 export function blocksOf(message: Outbound): unknown[] {
   const { subject, locale } = message;

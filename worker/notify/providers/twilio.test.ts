@@ -34,7 +34,7 @@ describe('Twilio SMS', () => {
   it('speaks Korean to a Korean user', async () => {
     const requests = answering(() => json({ sid: 'SM1' }, 201));
     await twilioSmsProvider(env)!.send(pageMessage({ locale: 'ko' }));
-    expect(new URLSearchParams(requests[0]!.body).get('Body')).toContain('확인은 1 42');
+    expect(new URLSearchParams(requests[0]!.body).get('Body')).toContain('답장: 1 42 확인');
   });
 
   it('fails for good on a 4xx with Twilio’s code, and retries a 429 (with Retry-After), a 5xx or a network error', async () => {
@@ -79,7 +79,7 @@ describe('Twilio voice', () => {
 
   it('reads Korean in a Korean voice', () => {
     const twiml = callTwiml(pageMessage({ channel: 'voice', locale: 'ko' }));
-    expect(twiml).toContain('<Say language="ko-KR">Tocsin 장애 알림입니다. 장애 42번.');
+    expect(twiml).toContain('<Say voice="Polly.Seoyeon" language="ko-KR">Tocsin 장애 알림입니다. 장애 42번.');
     expect(twiml).toContain('확인하려면 1번, 해결하려면 2번을 누르세요.');
   });
 });

@@ -4,8 +4,13 @@ import { escapeXml, smsText, speech } from '../message';
 import { deliver, type Delivery, type Outbound, type Provider } from '../provider';
 import type { Locale } from '../../vocabulary';
 
-/** Twilio's `<Say language>` for each of our locales. */
-const VOICE_LANGUAGE: Record<Locale, string> = { ko: 'ko-KR', en: 'en-US', ja: 'ja-JP', zh: 'cmn-CN' };
+/** Twilio's `<Say>` voice and language for each of our locales: the default voice speaks few languages. */
+const VOICES: Record<Locale, { voice: string; language: string }> = {
+  ko: { voice: 'Polly.Seoyeon', language: 'ko-KR' },
+  en: { voice: 'Polly.Joanna', language: 'en-US' },
+  ja: { voice: 'Polly.Mizuki', language: 'ja-JP' },
+  zh: { voice: 'Polly.Zhiyu', language: 'cmn-CN' },
+};
 
 interface Account {
   base: string;
@@ -61,8 +66,8 @@ export function twilioSmsProvider(env: Env): Provider | null {
 /** The call: read the incident, gather one digit (posted to the voice callback), say it twice at most. */
 export function callTwiml(message: Outbound): string {
   const { say, ask, goodbye } = speech(message);
-  const language = VOICE_LANGUAGE[message.locale];
-  const spoken = (text: string) => `<Say language="${language}">${escapeXml(text)}</Say>`;
+  const { voice, language } = VOICES[message.locale];
+  const spoken = (text: string) => `<Say voice="${voice}" language="${language}">${escapeXml(text)}</Say>`;
   if (message.subject.type !== 'page') return `<Response>${spoken(say)}</Response>`;
   const gather = `<Gather numDigits="1" timeout="8" action="${escapeXml(message.callbacks.voice)}" method="POST">${spoken(say)}${spoken(ask)}</Gather>`;
   return `<Response>${gather}${gather}${spoken(goodbye)}</Response>`;

@@ -21,8 +21,8 @@ function actions(message: Outbound): { title: string; url: string }[] {
   ];
 }
 
-/** Adaptive Card text renders a markdown subset: its markers are escaped. */
-const escapeCard = (text: string) => text.replace(/([\\*_~`[\]()#>|-])/g, '\\$1');
+/** Adaptive Card text renders bold, italic, lists and links only: just those markers are escaped. */
+const escapeCard = (text: string) => text.replace(/([*_[\]])/g, '\\$1').replace(/^-/, '\\-');
 /** Discord markdown, and no mention can ping anyone (allowed_mentions below). */
 const escapeDiscord = (text: string) => text.replace(/([\\*_~`|>[\]()#-])/g, '\\$1');
 
