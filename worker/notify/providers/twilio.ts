@@ -48,20 +48,29 @@ async function post(account: Account, resource: 'Messages' | 'Calls', form: Reco
   return delivery;
 }
 
-export function twilioSmsProvider(env: Env): Provider | null {
+/** A Twilio resource that takes To, From and StatusCallback, and what the message is to it. */
+function twilioProvider(
+  env: Env,
+  resource: 'Messages' | 'Calls',
+  content: (message: Outbound) => Record<string, string>,
+) {
   const account = accountOf(env);
   if (!account) return null;
-  return {
+  const provider: Provider = {
     name: 'twilio',
     send: (message) =>
-      post(account, 'Messages', {
+      post(account, resource, {
         To: message.address,
         From: account.from,
-        Body: smsText(message),
+        ...content(message),
         StatusCallback: message.callbacks.status,
       }),
   };
+  return provider;
 }
+
+export const twilioSmsProvider = (env: Env) =>
+  twilioProvider(env, 'Messages', (message) => ({ Body: smsText(message) }));
 
 /** The call: read the incident, gather one digit (posted to the voice callback), say it twice at most. */
 export function callTwiml(message: Outbound): string {
@@ -73,17 +82,5 @@ export function callTwiml(message: Outbound): string {
   return `<Response>${gather}${gather}${spoken(goodbye)}</Response>`;
 }
 
-export function twilioVoiceProvider(env: Env): Provider | null {
-  const account = accountOf(env);
-  if (!account) return null;
-  return {
-    name: 'twilio',
-    send: (message) =>
-      post(account, 'Calls', {
-        To: message.address,
-        From: account.from,
-        Twiml: callTwiml(message),
-        StatusCallback: message.callbacks.status,
-      }),
-  };
-}
+export const twilioVoiceProvider = (env: Env) =>
+  twilioProvider(env, 'Calls', (message) => ({ Twiml: callTwiml(message) }));
