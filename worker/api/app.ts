@@ -1,6 +1,7 @@
 // /api/v1: the REST API, behind bearer tokens; its OpenAPI document comes from its route definitions.
 import { authenticate } from './auth';
 import { configRoutes } from './config';
+import { contactMethodRoutes } from './contact-methods';
 import { incidentRoutes } from './incidents';
 import { openApiDocument } from './openapi';
 import { apiApp } from './route';
@@ -22,6 +23,7 @@ for (const routes of [
   tokenRoutes,
   scheduleRoutes,
   userRoutes,
+  contactMethodRoutes,
   teamRoutes,
   simulateRoutes,
   configRoutes,

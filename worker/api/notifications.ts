@@ -8,7 +8,7 @@ import type { Principal } from './auth';
 export const notificationSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['page', 'handoff']),
+    kind: z.enum(['page', 'handoff', 'test', 'verify']),
     incident_id: z.string().nullable(),
     incident_number: z.number().int().nullable(),
     user: z.string(),

@@ -1,6 +1,6 @@
 // The D1 tables: configuration, and the queryable copy of incidents written by their Durable Objects.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { incidentStatuses, notificationStatuses, roles } from '../vocabulary';
 
 // Every configuration table keeps the object as configured (`definition`, with handles) next to
@@ -167,7 +167,7 @@ export const notifications = sqliteTable(
   'notifications',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['page', 'handoff'] }).notNull(),
+    kind: text('kind', { enum: ['page', 'handoff', 'test', 'verify'] }).notNull(),
     incidentId: text('incident_id'),
     incidentNumber: integer('incident_number'),
     user: text('user').notNull(),
@@ -188,4 +188,20 @@ export const notifications = sqliteTable(
     revision: integer('revision').notNull().default(1),
   },
   (t) => [index('notifications_incident').on(t.incidentId, t.dueAt), index('notifications_user').on(t.user, t.dueAt)],
+);
+
+/** A contact method's verification: the code sent to it (hashed) and when it was confirmed. */
+export const contactVerifications = sqliteTable(
+  'contact_verifications',
+  {
+    user: text('user').notNull(),
+    contactMethod: text('contact_method').notNull(),
+    /** The address the code went to: a changed address is not verified by an old code. */
+    address: text('address').notNull(),
+    codeHash: text('code_hash').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    failedTries: integer('failed_tries').notNull().default(0),
+    verifiedAt: text('verified_at'),
+  },
+  (t) => [primaryKey({ columns: [t.user, t.contactMethod] })],
 );
