@@ -124,6 +124,14 @@ describe('timers that fire after the incident changed', () => {
     expect(decision.timers).toEqual([]);
   });
 
+  it('a wake-up repeat stops at an acknowledgement even when the policy stops only on resolution', () => {
+    const repeat: Timer = { ...page, id: 'page:x:1', page: { ...page.page, repeat: 1 } } as Timer;
+    const acked = state('acknowledged', { escalation: escalation('resolved') });
+    expect(decide(acked, { type: 'timer', timer: repeat }, null, now).jobs).toEqual([]);
+    const triggered = decide(state('triggered'), { type: 'timer', timer: repeat }, null, now);
+    expect(triggered.jobs.map((j) => j.stopWhen)).toEqual(['acknowledged']);
+  });
+
   it('a page timer of a policy that stops only on resolution still pages an acknowledged incident', () => {
     const decision = decide(
       state('acknowledged', { escalation: escalation('resolved') }),

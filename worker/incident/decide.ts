@@ -203,6 +203,8 @@ function onTimer(state: State, timer: Timer, config: StoredConfig | null, now: D
       );
     case 'page':
       if (!escalation || stopped) return nothing('recorded');
+      // Wake-up repeats are to wake someone: once anyone acknowledged, nobody needs waking.
+      if (timer.page.repeat && incident.status !== 'triggered') return nothing('recorded');
       return fired(sendPage(incident, escalation, timer, now));
     case 'ack_timeout':
       return escalation ? fired(acknowledgementTimedOut(incident, escalation, now)) : nothing('recorded');

@@ -30,6 +30,8 @@ export type Timer =
         user: string;
         contactMethod: Page['contactMethod'];
         position: string;
+        /** A wake-up rule's repeat (1, 2…): it stops at an acknowledgement, whatever the policy says. */
+        repeat?: number;
         /** How the recipient reads, and the service's name, as the message will show them. */
         locale?: Locale;
         timeZone?: string;
@@ -255,7 +257,7 @@ export function sendPage(
     user,
     contactMethod,
     attempt: 1,
-    stopWhen: escalation.policy?.stop_when ?? 'acknowledged',
+    stopWhen: timer.page.repeat ? 'acknowledged' : (escalation.policy?.stop_when ?? 'acknowledged'),
     dueAt: new Date(timer.due).toISOString(),
   });
   effects.timeline.push({
