@@ -106,6 +106,33 @@ describe('the notification consumer', () => {
     expect(await log(id)).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/acknowledged/) });
   });
 
+  it('rewrites a sent Slack message in place to show its incident’s new status', async () => {
+    const { job } = await pagedIncident();
+    const requests = answering(() => json({ ok: true, channel: 'D1', ts: '1.1' }));
+    const update = {
+      ...job,
+      kind: 'update' as const,
+      contactMethod: { id: 'ana-slack', type: 'slack' as const, address: 'UANA0001' },
+      status: 'acknowledged' as const,
+      providerMessageId: 'D1/1.1',
+    };
+    const batch = createMessageBatch('tocsin-notifications', [
+      { id: 'u-1', timestamp: new Date(), attempts: 1, body: update },
+    ]);
+    const ctx = createExecutionContext();
+    await consumeNotifications(batch, {
+      ...withTwilio,
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_API_BASE_URL: 'https://slack.fake/api',
+    });
+    await waitOnExecutionContext(ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['u-1']);
+    expect(requests.map((r) => r.url)).toEqual(['https://slack.fake/api/chat.update']);
+    const body = JSON.parse(requests[0]!.body);
+    expect([body.channel, body.ts]).toEqual(['D1', '1.1']);
+    expect(body.blocks.at(-1).elements.map((b: { action_id: string }) => b.action_id)).toEqual(['resolve', 'view']);
+  });
+
   it('backs off 2, 4, 8… seconds, at most five minutes, over more than six hours of the 100 retries allowed', () => {
     expect([1, 2, 3, 20].map(retryDelaySeconds)).toEqual([2, 4, 8, 300]);
     const total = Array.from({ length: 100 }, (_, i) => retryDelaySeconds(i + 1)).reduce((a, b) => a + b, 0);

@@ -10,7 +10,7 @@ import {
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { incidentObject, incidentObjectName } from '../incident/commands';
-import { twilioSignature } from '../respond/signatures';
+import { slackSignature, twilioSignature } from '../respond/signatures';
 import { buttonValue } from '../respond/token';
 import { api, postEvent, refuseQueue, send } from '../test/helpers';
 import { consumeNotifications } from './consumer';
@@ -145,22 +145,12 @@ describe('one alert, with local fakes of the providers', () => {
     });
     const slackBody = new URLSearchParams({ payload }).toString();
     const at = Math.floor(Date.now() / 1000);
-    const key = await crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode('test-slack-secret'),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign'],
-    );
-    const mac = new Uint8Array(
-      await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`v0:${at}:${slackBody}`)),
-    );
     const pressed = await send('/webhooks/slack/interactions', {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'x-slack-request-timestamp': String(at),
-        'x-slack-signature': `v0=${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`,
+        'x-slack-signature': await slackSignature('test-slack-secret', String(at), slackBody),
       },
       body: slackBody,
     });

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, postEvent, send } from '../test/helpers';
 import { incidentObject } from '../incident/commands';
-import { twilioSignature } from './signatures';
+import { slackSignature, twilioSignature } from './signatures';
 import { buttonValue, signAction } from './token';
 
 const KEY = 'key-respond-0123456789abcdef';
@@ -74,15 +74,7 @@ async function twilio(path: string, fields: Record<string, string>, signature?: 
 }
 
 async function slack(path: string, body: string, at = Math.floor(Date.now() / 1000), secret = 'test-slack-secret') {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`v0:${at}:${body}`)));
-  const signature = `v0=${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const signature = await slackSignature(secret, String(at), body);
   return send(path, {
     method: 'POST',
     headers: {
