@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { apiRoutes } from './api/app';
 import { errorResponse, HttpError } from './http';
 import { ingestRoutes } from './ingest/routes';
+import { respondByEmail } from './respond/email';
 import { respondRoutes } from './respond/routes';
 import { consumeNotifications } from './notify/consumer';
 import { calendarRoutes } from './api/schedules';
@@ -39,4 +40,6 @@ export const app = new Hono<{ Bindings: Env }>()
 export default {
   fetch: app.fetch,
   queue: (batch, env) => consumeNotifications(batch, env),
+  // Every email is a reply to a notification until email ingest routes by the recipient.
+  email: (message, env) => respondByEmail(message, env),
 } satisfies ExportedHandler<Env>;
