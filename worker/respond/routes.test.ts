@@ -209,6 +209,14 @@ describe('Telegram', () => {
   });
 });
 
+describe('every webhook', () => {
+  it('refuses a body far bigger than any provider sends, before reading it', async () => {
+    const response = await send('/webhooks/slack/interactions', { method: 'POST', body: 'x'.repeat(70 * 1024) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: 'too_large' });
+  });
+});
+
 describe('Twilio', () => {
   it('acknowledges from an SMS reply `1 42`, and `2` alone resolves the incident that paged the number last', async () => {
     const { id, number } = await incident();

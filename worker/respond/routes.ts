@@ -3,6 +3,7 @@
 // signature or a stale timestamp is a 401 and changes nothing), its sender attributed to the one user
 // behind the contact method (else 403), and only then acted on.
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { incidentObject } from '../incident/commands';
 import { escapeMrkdwn, escapeXml } from '../notify/message';
 import { publicUrl } from '../notify/outbound';
@@ -77,6 +78,15 @@ async function actOn(env: Env, incident: string | null, action: Action, responde
 }
 
 export const respondRoutes = new Hono<App>();
+
+// A provider's webhook is a few kilobytes: anything far bigger is refused before it is read.
+respondRoutes.use(
+  '/webhooks/*',
+  bodyLimit({
+    maxSize: 64 * 1024,
+    onError: (c) => c.json({ status: 'error', error: 'too_large', message: 'the body is over 64 KiB' }, 413),
+  }),
+);
 
 // Signed links: GET shows what the link does, POST does it.
 async function linkClaim(c: Ctx) {
