@@ -109,8 +109,12 @@ export class IncidentObject extends DurableObject<Env> {
     return sql;
   }
 
-  async ingest(target: IncidentTarget, event: AlertEvent): Promise<IngestResult> {
-    const actor: Actor = { type: 'integration', id: target.integrationHandle };
+  /** An event from an integration; `actor` names the user who raised it by hand (`/tocsin create`). */
+  async ingest(
+    target: IncidentTarget,
+    event: AlertEvent,
+    actor: Actor = { type: 'integration', id: target.integrationHandle },
+  ): Promise<IngestResult> {
     const input: Input = { type: 'event', event, actor, opened: null };
     if (!needsNewIncident(this.latest, event)) return this.ingestResult(this.apply(this.latest, input));
     // Allocating a number awaits another object, which would let concurrent events interleave:

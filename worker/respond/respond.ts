@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { UserConfig } from '../config/document';
 import { liveConfig } from '../config/live';
 import { incidents, notifications } from '../db/schema';
-import { incidentObject, type CommandResult } from '../incident/commands';
+import { incidentObject, incidentObjectName, type CommandResult, type IngestResult } from '../incident/commands';
 import { responds } from '../permissions';
 import type { ContactMethodType } from '../users/contact';
 import type { Role } from '../vocabulary';
@@ -103,4 +103,28 @@ export async function openIncidents(env: Env) {
     .where(ne(incidents.status, 'resolved'))
     .orderBy(desc(incidents.number))
     .limit(20);
+}
+
+/** The integration a hand-raised incident is filed under: one per service, named for where it came from. */
+const MANUAL = (serviceId: string) => `manual:${serviceId}`;
+
+/** Opens an incident on a service by hand, raised by `responder` (`/tocsin create web db down`). */
+export async function raise(
+  env: Env,
+  serviceHandle: string,
+  summary: string,
+  responder: Responder,
+): Promise<IngestResult | { error: string }> {
+  if (!responds(responder.role)) return { error: `${responder.handle} may not raise incidents (${responder.role})` };
+  const { ids } = await liveConfig(env.DB);
+  const serviceId = ids.services.get(serviceHandle);
+  if (!serviceId) return { error: `there is no service ${serviceHandle}` };
+  const eventId = crypto.randomUUID();
+  const object = env.INCIDENTS.getByName(incidentObjectName(MANUAL(serviceId), eventId));
+  const now = new Date().toISOString();
+  return object.ingest(
+    { integrationId: MANUAL(serviceId), integrationHandle: 'manual', serviceId },
+    { eventId, action: 'open', summary: summary.slice(0, 1024), urgency: 'high', eventTime: now, payload: {} },
+    { type: 'user', id: responder.handle },
+  );
 }

@@ -173,6 +173,32 @@ describe('Slack', () => {
   });
 });
 
+describe('Slack /tocsin create', () => {
+  it('opens an incident on the service named, raised by the user, and refuses an unknown service or an observer', async () => {
+    const command = (text: string, user = 'UKIM0001') =>
+      slack('/webhooks/slack/commands', form({ command: '/tocsin', text, user_id: user }).toString());
+    const made = await (await command('create respond <disk> full on db-1')).json<{ text: string }>();
+    const number = Number(/^#(\d+) opened on respond: &lt;disk&gt; full on db-1$/.exec(made.text)?.[1]);
+    expect(number).toBeGreaterThan(0);
+    const found = await vi.waitFor(
+      async () => {
+        const list = (await api('GET', '/incidents?service=respond')).body.incidents;
+        const incident = list.find((i: { number: number }) => i.number === number);
+        expect(incident).toBeDefined();
+        return incident as { id: string };
+      },
+      { timeout: 5000, interval: 20 },
+    );
+    const detail = (await api('GET', `/incidents/${found.id}`)).body;
+    expect(detail).toMatchObject({ status: 'triggered', summary: '<disk> full on db-1' });
+    expect(detail.timeline[0]).toMatchObject({ type: 'created', actor: { type: 'user', id: 'kim' } });
+    expect((await (await command('create nowhere x')).json<{ text: string }>()).text).toBe(
+      'there is no service nowhere',
+    );
+    expect((await (await command('create respond x', 'UOBS0001')).json<{ text: string }>()).text).toMatch(/may not/);
+  });
+});
+
 describe('Telegram', () => {
   const post = (update: unknown, secret = 'test-telegram-secret') =>
     send('/webhooks/telegram', {

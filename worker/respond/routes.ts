@@ -13,6 +13,7 @@ import {
   incidentNumbered,
   lastPagedBy,
   openIncidents,
+  raise,
   responderFor,
   responderNamed,
   type Action,
@@ -224,7 +225,7 @@ respondRoutes.post('/webhooks/slack/interactions', async (c) => {
   return c.json({ response_type: 'ephemeral', replace_original: false, text: answerText(answer, button.action) });
 });
 
-/** `/tocsin list`, `/tocsin ack 42`, `/tocsin resolve 42`. */
+/** `/tocsin list`, `/tocsin ack 42`, `/tocsin resolve 42`, `/tocsin create <service> <summary>`. */
 respondRoutes.post('/webhooks/slack/commands', async (c) => {
   const body = await slackBody(c);
   if (body instanceof Response) return body;
@@ -238,9 +239,15 @@ respondRoutes.post('/webhooks/slack/commands', async (c) => {
     const lines = open.map((i) => `#${i.number} [${i.status}] ${escapeMrkdwn(i.summary)}`);
     return ephemeral(lines.length > 0 ? lines.join('\n') : 'No open incidents.');
   }
+  const create = /^create\s+(\S+)\s+(.+)$/is.exec(text);
+  if (create) {
+    const raised = await raise(c.env, create[1]!, create[2]!.trim(), responder);
+    if ('error' in raised) return ephemeral(raised.error);
+    return ephemeral(`#${raised.incident!.number} opened on ${create[1]}: ${escapeMrkdwn(raised.incident!.summary)}`);
+  }
   const reply = readReply(text);
   if (!reply || reply.number === null) {
-    return ephemeral('Usage: /tocsin list · /tocsin ack 42 · /tocsin resolve 42');
+    return ephemeral('Usage: /tocsin list · /tocsin ack 42 · /tocsin resolve 42 · /tocsin create <service> <summary>');
   }
   const answer = await actOn(c.env, await incidentNumbered(c.env, reply.number), reply.action, responder, 'slack');
   if (!answer.ok && answer.status === 403) return refuse(c, 403, answer.message);
