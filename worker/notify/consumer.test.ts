@@ -133,6 +133,35 @@ describe('the notification consumer', () => {
     expect(body.blocks.at(-1).elements.map((b: { action_id: string }) => b.action_id)).toEqual(['resolve', 'view']);
   });
 
+  it('queues the rewrite of a sent Slack message when its incident is acknowledged', async () => {
+    const { id, job } = await pagedIncident();
+    const slackJob = {
+      ...job,
+      id: `${job.id}:slack`,
+      contactMethod: { id: 'ana-slack', type: 'slack' as const, address: 'UANA0001' },
+    };
+    answering(() => json({ ok: true, channel: 'D9', ts: '9.9' }));
+    const batch = createMessageBatch('tocsin-notifications', [
+      { id: 's-1', timestamp: new Date(), attempts: 1, body: slackJob },
+    ]);
+    const ctx = createExecutionContext();
+    await consumeNotifications(batch, {
+      ...withTwilio,
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_API_BASE_URL: 'https://slack.fake/api',
+    });
+    await waitOnExecutionContext(ctx);
+    await api('POST', `/incidents/${id}/acknowledge`);
+    await vi.waitFor(() => {
+      const bodies = refused.batches.mock.calls.flatMap(([messages]) =>
+        (messages as { body: { kind: string } }[]).map((m) => m.body),
+      );
+      expect(bodies).toContainEqual(
+        expect.objectContaining({ kind: 'update', status: 'acknowledged', providerMessageId: 'D9/9.9' }),
+      );
+    });
+  });
+
   it('backs off 2, 4, 8… seconds, at most five minutes, over more than six hours of the 100 retries allowed', () => {
     expect([1, 2, 3, 20].map(retryDelaySeconds)).toEqual([2, 4, 8, 300]);
     const total = Array.from({ length: 100 }, (_, i) => retryDelaySeconds(i + 1)).reduce((a, b) => a + b, 0);
