@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { Context } from 'hono';
 import { loadConfig } from '../config/store';
+import { deliveryColumns } from '../db/incidents';
 import { contactVerifications, notifications } from '../db/schema';
 import { HttpError } from '../http';
 import { providerFor } from '../notify/channels';
@@ -63,7 +64,7 @@ async function methodOf(c: Context<ApiEnv>, id: string, cm: string) {
 async function sendNow(c: Context<ApiEnv>, found: Awaited<ReturnType<typeof methodOf>>, subject: Subject) {
   const { user, method, address } = found;
   const now = new Date();
-  const kind = subject.type === 'verify' ? 'verify' : 'test';
+  const kind = subject.type === 'verify' ? ('verify' as const) : ('test' as const);
   const base = publicUrl(c.env);
   const message: Outbound = {
     id: `${kind}:${user.id}:${method.id}:${now.getTime()}`,
@@ -76,7 +77,6 @@ async function sendNow(c: Context<ApiEnv>, found: Awaited<ReturnType<typeof meth
   };
   const provider = providerFor(method.type, c.env);
   const delivery: Delivery = await provider.send(message);
-  const sent = delivery.status === 'sent';
   const row = {
     id: message.id,
     kind,
@@ -86,17 +86,18 @@ async function sendNow(c: Context<ApiEnv>, found: Awaited<ReturnType<typeof meth
     contactMethod: method.id,
     channel: method.type,
     address,
-    provider: sent ? (delivery.via ?? provider.name) : provider.name,
-    status: sent ? ('sent' as const) : ('failed' as const),
     attempts: 1,
-    providerMessageId: sent ? delivery.providerMessageId : null,
-    error: sent ? null : delivery.reason,
     dueAt: now.toISOString(),
     queuedAt: now.toISOString(),
-    sentAt: sent ? now.toISOString() : null,
     deliveredAt: null,
     updatedAt: now.toISOString(),
-  } as const;
+    // Sent once, here: a retry-later answer is a failure the user sees, not a queued send.
+    ...deliveryColumns(
+      delivery.status === 'retry' ? { status: 'failed', reason: delivery.reason } : delivery,
+      provider.name,
+      now,
+    ),
+  };
   await drizzle(c.env.DB).insert(notifications).values(row);
   return notificationJson({ ...row, revision: 1 }, c.get('principal'));
 }

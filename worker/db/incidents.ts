@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { AlertRecord, TimelineEntry } from '../incident/lifecycle';
 import type { PageRecord } from '../incident/pages';
+import type { Delivery } from '../notify/provider';
 import { alerts, incidents, notifications, timelineEntries } from './schema';
 
 export type IncidentRow = typeof incidents.$inferSelect;
@@ -39,6 +40,24 @@ export function notificationRow(page: PageRecord, now: Date): NotificationRow {
     updatedAt: now.toISOString(),
     revision: page.revision,
   };
+}
+
+/**
+ * How a send that is not a page (a handoff notice, a test, a code) stands in its row, by the provider's
+ * answer: sent, still queued for a retry, or failed.
+ */
+export function deliveryColumns(delivery: Delivery, provider: string, now: Date) {
+  if (delivery.status === 'sent') {
+    return {
+      provider: delivery.via ?? provider,
+      status: 'sent' as const,
+      providerMessageId: delivery.providerMessageId,
+      error: null,
+      sentAt: now.toISOString(),
+    };
+  }
+  const status = delivery.status === 'retry' ? ('queued' as const) : ('failed' as const);
+  return { provider, status, providerMessageId: null, error: delivery.reason, sentAt: null };
 }
 
 /** Statements that copy incident state and records to D1; replaying them changes nothing. */

@@ -7,12 +7,14 @@ import { incidentObject } from '../incident/commands';
 import { answering, json } from './providers/fixtures';
 import { api, postEvent, refuseQueue } from '../test/helpers';
 import { consumeNotifications, DEAD_LETTER_QUEUE, retryDelaySeconds } from './consumer';
-import type { PageJob } from './job';
+import type { NotificationJob, PageJob } from './job';
 
 const KEY = 'key-consumer-0123456789abcdef';
-/** Twilio credentials pointing at a fake: this file's pages go out by SMS. */
-const withTwilio = {
+/** Twilio and Slack credentials pointing at fakes: this file's pages go out by SMS (or Slack). */
+const withFakes = {
   ...env,
+  SLACK_BOT_TOKEN: 'xoxb-1',
+  SLACK_API_BASE_URL: 'https://slack.fake/api',
   TWILIO_ACCOUNT_SID: 'AC1',
   TWILIO_AUTH_TOKEN: 'test-twilio-token',
   TWILIO_FROM_NUMBER: '+15005550006',
@@ -44,11 +46,11 @@ async function pagedIncident(): Promise<{ id: string; job: PageJob }> {
   return { id, job: detail.pages[0]!.job };
 }
 
-async function consume(job: PageJob, queue = 'tocsin-notifications', attempts = 1) {
+async function consume(job: NotificationJob, queue = 'tocsin-notifications', attempts = 1) {
   const batch = createMessageBatch(queue, [{ id: `m-${attempts}`, timestamp: new Date(), attempts, body: job }]);
   const retry = vi.spyOn(batch.messages[0]!, 'retry');
   const ctx = createExecutionContext();
-  await consumeNotifications(batch, withTwilio);
+  await consumeNotifications(batch, withFakes);
   await waitOnExecutionContext(ctx);
   return { ...(await getQueueResult(batch, ctx)), retriedWith: retry.mock.calls.map(([options]) => options) };
 }
@@ -116,17 +118,7 @@ describe('the notification consumer', () => {
       status: 'acknowledged' as const,
       providerMessageId: 'D1/1.1',
     };
-    const batch = createMessageBatch('tocsin-notifications', [
-      { id: 'u-1', timestamp: new Date(), attempts: 1, body: update },
-    ]);
-    const ctx = createExecutionContext();
-    await consumeNotifications(batch, {
-      ...withTwilio,
-      SLACK_BOT_TOKEN: 'xoxb-1',
-      SLACK_API_BASE_URL: 'https://slack.fake/api',
-    });
-    await waitOnExecutionContext(ctx);
-    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['u-1']);
+    expect((await consume(update)).explicitAcks).toEqual(['m-1']);
     expect(requests.map((r) => r.url)).toEqual(['https://slack.fake/api/chat.update']);
     const body = JSON.parse(requests[0]!.body);
     expect([body.channel, body.ts]).toEqual(['D1', '1.1']);
@@ -141,16 +133,7 @@ describe('the notification consumer', () => {
       contactMethod: { id: 'ana-slack', type: 'slack' as const, address: 'UANA0001' },
     };
     answering(() => json({ ok: true, channel: 'D9', ts: '9.9' }));
-    const batch = createMessageBatch('tocsin-notifications', [
-      { id: 's-1', timestamp: new Date(), attempts: 1, body: slackJob },
-    ]);
-    const ctx = createExecutionContext();
-    await consumeNotifications(batch, {
-      ...withTwilio,
-      SLACK_BOT_TOKEN: 'xoxb-1',
-      SLACK_API_BASE_URL: 'https://slack.fake/api',
-    });
-    await waitOnExecutionContext(ctx);
+    await consume(slackJob);
     await api('POST', `/incidents/${id}/acknowledge`);
     await vi.waitFor(() => {
       const bodies = refused.batches.mock.calls.flatMap(([messages]) =>

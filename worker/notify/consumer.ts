@@ -9,6 +9,7 @@
 // whose consumer marks it failed, so that nothing ends silently.
 import { and, eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
+import { deliveryColumns } from '../db/incidents';
 import { notifications } from '../db/schema';
 import { incidentObject } from '../incident/commands';
 import { providerFor } from './channels';
@@ -87,21 +88,7 @@ async function handoff(env: Env, job: HandoffJob, attempts: number, now: Date): 
     .get();
   if (done) return ACK;
   const { provider, delivery } = await send(env, job, now);
-  const outcome =
-    delivery.status === 'sent'
-      ? {
-          status: 'sent' as const,
-          providerMessageId: delivery.providerMessageId,
-          sentAt: now.toISOString(),
-          error: null,
-        }
-      : { status: delivery.status === 'retry' ? ('queued' as const) : ('failed' as const), error: delivery.reason };
-  const row = {
-    ...handoffRow(job, now),
-    provider: delivery.status === 'sent' ? (delivery.via ?? provider) : provider,
-    attempts,
-    ...outcome,
-  };
+  const row = { ...handoffRow(job, now), attempts, ...deliveryColumns(delivery, provider, now) };
   await db.insert(notifications).values(row).onConflictDoUpdate({ target: notifications.id, set: row });
   return afterDelivery(delivery, attempts);
 }

@@ -242,7 +242,7 @@ respondRoutes.post('/webhooks/slack/commands', async (c) => {
   const create = /^create\s+(\S+)\s+(.+)$/is.exec(text);
   if (create) {
     const raised = await raise(c.env, create[1]!, create[2]!.trim(), responder);
-    if ('error' in raised) return ephemeral(raised.error);
+    if ('error' in raised) return ephemeral(escapeMrkdwn(raised.error));
     return ephemeral(`#${raised.incident!.number} opened on ${create[1]}: ${escapeMrkdwn(raised.incident!.summary)}`);
   }
   const reply = readReply(text);
