@@ -30,6 +30,7 @@ const config: Configuration = {
   escalation_policies: [],
   services: [],
   integrations: [],
+  extensions: [],
 };
 const lee: Caller = { handle: 'lee', role: 'responder' };
 const week = { start: '2026-12-01T00:00', end: '2026-12-08T00:00' };

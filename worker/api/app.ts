@@ -2,6 +2,7 @@
 import { authenticate } from './auth';
 import { configRoutes } from './config';
 import { contactMethodRoutes } from './contact-methods';
+import { extensionRoutes } from './extensions';
 import { incidentRoutes } from './incidents';
 import { openApiDocument } from './openapi';
 import { apiApp } from './route';
@@ -20,6 +21,7 @@ apiRoutes.use('*', authenticate);
 for (const routes of [
   incidentRoutes,
   serviceRoutes,
+  extensionRoutes,
   tokenRoutes,
   scheduleRoutes,
   userRoutes,

@@ -26,6 +26,7 @@ describe('configuration as code', () => {
         escalation_policies: { created: [], updated: [], deleted: [] },
         services: { created: ['web'], updated: [], deleted: [] },
         integrations: { created: ['std'], updated: [], deleted: [] },
+        extensions: { created: [], updated: [], deleted: [] },
       },
     });
     const second = await api('PUT', '/config', yamlDocument);

@@ -32,6 +32,7 @@ export const noun: Record<Kind, string> = {
   integrations: 'integration',
   schedules: 'schedule',
   escalation_policies: 'escalation policy',
+  extensions: 'extension',
 };
 
 /** The object named by handle or internal id, if there is one. */

@@ -45,7 +45,7 @@ async function applyOnce(
   stored: StoredConfig,
   renames: Renames = {},
 ): Promise<ApplyResult> {
-  const errors = inconsistencies(stored.config, doc);
+  const errors = inconsistencies(stored.config, doc, Boolean(env.TOCSIN_ALLOW_PRIVATE_TARGETS));
   if (errors.length > 0) return { ok: false, errors };
   const plan = planConfig(stored.config, doc, renames);
   if (!isEmpty(plan)) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
 import { handleSchema, localeSchema, roleSchema } from '../vocabulary';
 import { integrationTypes } from '../ingest/adapter';
+import { extensionConfigSchema, type ExtensionConfig } from '../notify/extension';
 import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
 import {
   contactMethodSchema,
@@ -105,7 +106,15 @@ export const integrationConfigSchema = z
 
 export const scheduleConfigSchema = scheduleSchema.and(z.object({ id: handleSchema }));
 
-export const kinds = ['users', 'teams', 'schedules', 'escalation_policies', 'services', 'integrations'] as const;
+export const kinds = [
+  'users',
+  'teams',
+  'schedules',
+  'escalation_policies',
+  'services',
+  'integrations',
+  'extensions',
+] as const;
 export type Kind = (typeof kinds)[number];
 
 export const configDocumentSchema = z
@@ -116,6 +125,8 @@ export const configDocumentSchema = z
     escalation_policies: z.array(escalationPolicySchema).max(MAX_PER_SECTION).optional(),
     services: z.array(serviceConfigSchema).max(MAX_PER_SECTION).optional(),
     integrations: z.array(integrationConfigSchema).max(MAX_PER_SECTION).optional(),
+    /** Outgoing webhooks of services (notify/extension.ts). */
+    extensions: z.array(extensionConfigSchema).max(MAX_PER_SECTION).optional(),
   })
   .strict()
   .superRefine((doc, ctx) => {
@@ -135,6 +146,7 @@ export type UserConfig = z.infer<typeof userConfigSchema>;
 export type TeamConfig = z.infer<typeof teamConfigSchema>;
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 export type IntegrationConfig = z.infer<typeof integrationConfigSchema>;
+export type { ExtensionConfig };
 
 /** A complete configuration: every section present. */
 export type Configuration = Required<ConfigDocument>;

@@ -30,6 +30,7 @@ const config = configDocumentSchema.parse({
   ],
   services: [{ id: 'svc', name: 'Svc', team: 'noc', routing: { escalation_policy: 'pol' } }],
   integrations: [{ id: 'std', name: 'Std', type: 'standard', key: 'key-0123456789abcdef', service: 'svc' }],
+  extensions: [{ id: 'chat', name: 'Chat', service: 'svc', url: 'https://chat.example.com/hook' }],
 }) as Configuration;
 
 describe('renaming in a plan', () => {
@@ -39,6 +40,7 @@ describe('renaming in a plan', () => {
     expect(plan.services).toMatchObject({ created: [], deleted: [], renamed: [{ from: 'svc', to: 'web' }] });
     expect(summarize(plan).services).toEqual({ created: [], updated: ['web'], deleted: [] });
     expect(summarize(plan).integrations.updated).toEqual(['std']);
+    expect(summarize(plan).extensions.updated).toEqual(['chat']);
     expect(planConfig(config, renamed).services).toMatchObject({ created: [{ id: 'web' }], deleted: ['svc'] });
   });
 
@@ -71,5 +73,6 @@ describe('renaming in a plan', () => {
     const policy = renameEverywhere(config, 'escalation_policies', 'pol', 'pol2');
     expect(policy.services[0]!.routing).toEqual({ escalation_policy: 'pol2' });
     expect(renameEverywhere(config, 'services', 'svc', 'web').integrations[0]!.service).toBe('web');
+    expect(renameEverywhere(config, 'services', 'svc', 'web').extensions[0]!.service).toBe('web');
   });
 });

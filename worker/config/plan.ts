@@ -3,6 +3,7 @@
 import { policyReferences } from '../escalation/policy';
 import type { FieldError } from '../vocabulary';
 import { contactMethodProblems } from '../users/contact';
+import { refusedTarget } from '../notify/target';
 import { kinds, type ConfigDocument, type ConfigItem, type Configuration, type Kind } from './document';
 
 export interface KindChanges<T> {
@@ -101,13 +102,14 @@ export function planConfig(current: Configuration, desired: ConfigDocument, rena
       new Map([...integrationRenames(current, desired), ...(renames.integrations ?? [])]),
       (wanted, existing) => ({ ...wanted, key: wanted.key ?? existing.key }),
     ),
+    extensions: diff(current.extensions, desired.extensions, renames.extensions),
   };
 }
 
 /**
  * The configuration with one object renamed and every reference to its old handle following:
  * a user in teams, layers, overrides, policies and routing; a team as owner and as responder; a
- * schedule in policies and routing; a policy in routing; a service in integrations.
+ * schedule in policies and routing; a policy in routing; a service in integrations and extensions.
  */
 export function renameEverywhere<K extends Kind>(
   config: Configuration,
@@ -169,6 +171,9 @@ export function renameEverywhere<K extends Kind>(
     integrations: named(config.integrations, 'integrations').map((integration) =>
       kind === 'services' ? { ...integration, service: one(integration.service) } : integration,
     ),
+    extensions: named(config.extensions, 'extensions').map((extension) =>
+      kind === 'services' ? { ...extension, service: one(extension.service) } : extension,
+    ),
   };
 }
 
@@ -201,8 +206,15 @@ type Path = (string | number)[];
 const fieldOf = (path: Path) =>
   path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${part}`)).join('');
 
-/** What would be inconsistent once the document is applied (dangling references, shared keys), by field. */
-export function inconsistencies(current: Configuration, desired: ConfigDocument): FieldError[] {
+/**
+ * What would be inconsistent once the document is applied (dangling references, shared keys, an
+ * extension calling a private address unless `allowPrivateTargets`), by field.
+ */
+export function inconsistencies(
+  current: Configuration,
+  desired: ConfigDocument,
+  allowPrivateTargets = false,
+): FieldError[] {
   const result = resultingConfig(current, desired);
   const known: Record<'users' | 'teams' | 'schedules' | 'escalation_policies' | 'services', Set<string>> = {
     users: new Set(result.users.map((u) => u.id)),
@@ -270,6 +282,12 @@ export function inconsistencies(current: Configuration, desired: ConfigDocument)
     } else if (key !== undefined) {
       keys.set(key, integration.id);
     }
+  });
+  result.extensions.forEach((extension, i) => {
+    reference('extensions', [i, 'service'], 'services', extension.service);
+    // Where the host is a variable, the call itself is checked when it is made.
+    const refused = refusedTarget(extension.url.replace(/\$\{[^}]*\}/g, 'x'), allowPrivateTargets);
+    if (refused !== null && desired.extensions) errors.push({ field: `extensions[${i}].url`, message: refused });
   });
   return errors;
 }

@@ -2,7 +2,16 @@
 import { eq, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
-import { configRevision, escalationPolicies, integrations, schedules, services, teams, users } from '../db/schema';
+import {
+  configRevision,
+  escalationPolicies,
+  extensions,
+  integrations,
+  schedules,
+  services,
+  teams,
+  users,
+} from '../db/schema';
 import { kinds, type ConfigItem, type Configuration, type Kind } from './document';
 import type { ConfigPlan } from './plan';
 
@@ -23,6 +32,7 @@ const tables = {
   escalation_policies: escalationPolicies,
   services,
   integrations,
+  extensions,
 } as const;
 
 const randomHex = (bytes: number) =>
@@ -48,6 +58,7 @@ export async function loadConfig(d1: D1Database): Promise<StoredConfig> {
     select('escalation_policies'),
     select('services'),
     select('integrations'),
+    select('extensions'),
   ]);
   const config = Object.fromEntries(
     kinds.map((kind, i) => [kind, rows[i]!.map((row) => ({ ...row.definition, id: row.handle }))]),
@@ -72,6 +83,8 @@ function extraColumns<K extends Kind>(kind: K, item: ConfigItem<K>, idOf: (kind:
       const integration = item as ConfigItem<'integrations'>;
       return { type: integration.type, key: integration.key!, serviceId: idOf('services', integration.service) };
     }
+    case 'extensions':
+      return { serviceId: idOf('services', (item as ConfigItem<'extensions'>).service) };
     default:
       return {};
   }

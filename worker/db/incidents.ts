@@ -5,19 +5,23 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { AlertRecord, TimelineEntry } from '../incident/lifecycle';
 import type { PageRecord } from '../incident/pages';
 import type { Delivery } from '../notify/provider';
-import { alerts, incidents, notifications, timelineEntries } from './schema';
+import { redactedUrl } from '../notify/extension';
+import type { ExtensionJob, PageJob } from '../notify/job';
+import { alerts, extensionCalls, incidents, notifications, timelineEntries } from './schema';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
+export type ExtensionCallRow = typeof extensionCalls.$inferSelect;
 
 /** What an incident object copies to D1 besides its incidents' rows; `seq` orders an incident's timeline. */
 export type QueuedRecord =
   | { kind: 'alert'; id: string; incidentId: string; seq: number; alert: AlertRecord }
   | { kind: 'timeline'; id: string; incidentId: string; seq: number; entry: TimelineEntry }
-  | { kind: 'notification'; id: string; incidentId: string; seq: number; notification: NotificationRow };
+  | { kind: 'notification'; id: string; incidentId: string; seq: number; notification: NotificationRow }
+  | { kind: 'call'; id: string; incidentId: string; seq: number; call: ExtensionCallRow };
 
 /** A page's row: its incident's record of it. */
-export function notificationRow(page: PageRecord, now: Date): NotificationRow {
+export function notificationRow(page: PageRecord & { job: PageJob }, now: Date): NotificationRow {
   const { job } = page;
   return {
     id: job.id,
@@ -40,6 +44,40 @@ export function notificationRow(page: PageRecord, now: Date): NotificationRow {
     updatedAt: now.toISOString(),
     revision: page.revision,
   };
+}
+
+/** An extension call's row in its service's log: its incident's record of it. */
+export function extensionCallRow(call: PageRecord & { job: ExtensionJob }, now: Date): ExtensionCallRow {
+  const { job } = call;
+  return {
+    id: job.id,
+    serviceId: job.serviceId,
+    extension: job.extension.id,
+    incidentId: job.incidentId,
+    incidentNumber: job.incidentNumber,
+    event: job.event,
+    method: job.extension.method,
+    url: redactedUrl(job.extension.url),
+    status: call.status,
+    responseStatus: call.response?.status ?? null,
+    durationMs: call.response?.durationMs ?? null,
+    attempts: call.attempts,
+    error: call.error,
+    queuedAt: call.queuedAt,
+    sentAt: call.sentAt,
+    updatedAt: now.toISOString(),
+    revision: call.revision,
+  };
+}
+
+/** The D1 row of a delivery record: a page's notification, or an extension's call. */
+export function recordRow(
+  record: PageRecord,
+  now: Date,
+): { kind: 'notification'; notification: NotificationRow } | { kind: 'call'; call: ExtensionCallRow } {
+  return record.job.kind === 'extension'
+    ? { kind: 'call', call: extensionCallRow(record as PageRecord & { job: ExtensionJob }, now) }
+    : { kind: 'notification', notification: notificationRow(record as PageRecord & { job: PageJob }, now) };
 }
 
 /**
@@ -103,6 +141,7 @@ export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow
       : [],
   );
   const notificationRows = records.flatMap((r) => (r.kind === 'notification' ? [r.notification] : []));
+  const callRows = records.flatMap((r) => (r.kind === 'call' ? [r.call] : []));
   // Many rows per statement, so that a storm drains in few: D1 binds at most 100 parameters in one,
   // and big payloads (an event may be 512 KiB) go a few at a time.
   const recordInserts = [
@@ -129,6 +168,25 @@ export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow
             revision: sql`excluded.revision`,
           },
           setWhere: sql`excluded.revision > ${notifications.revision}`,
+        }),
+    ),
+    ...chunk(callRows, Math.floor(100 / 17)).map((rows) =>
+      db
+        .insert(extensionCalls)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: extensionCalls.id,
+          set: {
+            status: sql`excluded.status`,
+            responseStatus: sql`excluded.response_status`,
+            durationMs: sql`excluded.duration_ms`,
+            attempts: sql`excluded.attempts`,
+            error: sql`excluded.error`,
+            sentAt: sql`excluded.sent_at`,
+            updatedAt: sql`excluded.updated_at`,
+            revision: sql`excluded.revision`,
+          },
+          setWhere: sql`excluded.revision > ${extensionCalls.revision}`,
         }),
     ),
   ];

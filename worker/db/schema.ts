@@ -90,6 +90,12 @@ export const integrations = sqliteTable(
   ],
 );
 
+export const extensions = sqliteTable(
+  'extensions',
+  { ...configColumns, serviceId: text('service_id').notNull() },
+  (t) => [uniqueIndex('extensions_handle').on(t.handle).where(live)],
+);
+
 // Written only by the incident's Durable Object (through its outbox); `revision` orders those writes.
 // The latest event's payload is not here: it is the incident's newest alert.
 export const incidents = sqliteTable(
@@ -204,4 +210,34 @@ export const contactVerifications = sqliteTable(
     verifiedAt: text('verified_at'),
   },
   (t) => [primaryKey({ columns: [t.user, t.contactMethod] })],
+);
+
+/**
+ * A service's extension log: every call of its extensions (outgoing webhooks), copied from the
+ * incident's record of it like a page's row; `id` is the call's idempotency key.
+ */
+export const extensionCalls = sqliteTable(
+  'extension_calls',
+  {
+    id: text('id').primaryKey(),
+    serviceId: text('service_id').notNull(),
+    extension: text('extension').notNull(),
+    incidentId: text('incident_id').notNull(),
+    incidentNumber: integer('incident_number').notNull(),
+    event: text('event').notNull(),
+    method: text('method').notNull(),
+    /** Without its query, which often holds the webhook's secret. */
+    url: text('url').notNull(),
+    status: text('status', { enum: notificationStatuses }).notNull(),
+    /** The HTTP status the target answered, null before an answer (or with none: a timeout). */
+    responseStatus: integer('response_status'),
+    durationMs: integer('duration_ms'),
+    attempts: integer('attempts').notNull(),
+    error: text('error'),
+    queuedAt: text('queued_at').notNull(),
+    sentAt: text('sent_at'),
+    updatedAt: text('updated_at').notNull(),
+    revision: integer('revision').notNull(),
+  },
+  (t) => [index('extension_calls_service').on(t.serviceId, t.queuedAt)],
 );

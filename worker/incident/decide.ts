@@ -3,7 +3,7 @@
 // an alert, page jobs, timers to set and cancel) out. The object only loads, commits and drains.
 import type { StoredConfig } from '../config/store';
 import type { AlertEvent } from '../ingest/event';
-import type { PageJob } from '../notify/job';
+import type { IncidentJob } from '../notify/job';
 import type { Delivery } from '../notify/provider';
 import { SYSTEM, type Actor } from '../vocabulary';
 import type { CommandResult, IncidentCommand, IngestResult } from './commands';
@@ -26,6 +26,7 @@ import {
   directoryOf,
   escalationFor,
   fireEscalation,
+  merge,
   none,
   reassign,
   sendPage,
@@ -37,6 +38,7 @@ import {
 } from './paging';
 import { claim, givenUp, reported, sent, stillPages, type Claim, type PageRecord } from './pages';
 import type { TimelineEntry } from './timeline';
+import { extensionCalls } from './extensions';
 
 export type Input =
   /** `opened` carries the new incident's ids when the event needs one (see `needsNewIncident`). */
@@ -44,11 +46,11 @@ export type Input =
   | { type: 'command'; command: IncidentCommand; actor: Actor }
   | { type: 'timer'; timer: Timer }
   /** The consumer is about to deliver a page: is it still wanted, and not already sent? */
-  | { type: 'page_due'; job: PageJob }
+  | { type: 'page_due'; job: IncidentJob }
   /** How the provider answered. */
-  | { type: 'page_sent'; job: PageJob; delivery: Delivery; provider: string }
+  | { type: 'page_sent'; job: IncidentJob; delivery: Delivery; provider: string }
   /** The queue ran out of retries for it. */
-  | { type: 'page_given_up'; job: PageJob; reason: string }
+  | { type: 'page_given_up'; job: IncidentJob; reason: string }
   /** The provider's later delivery report. */
   | { type: 'page_report'; report: DeliveryReport };
 
@@ -77,7 +79,7 @@ export interface Decision {
   escalation: Escalation | null;
   timeline: TimelineEntry[];
   alert: AlertRecord | null;
-  jobs: PageJob[];
+  jobs: IncidentJob[];
   timers: Timer[];
   cancel: TimerKind[];
   /** A page's new record to keep. */
@@ -125,7 +127,13 @@ function serviceOf(incident: Incident, stored: StoredConfig) {
 
 function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effects {
   const service = serviceOf(incident, stored);
-  const snapshot = escalationFor(service?.routing, stored.config, service, 0);
+  const snapshot: Escalation = {
+    ...escalationFor(service?.routing, stored.config, service, 0),
+    service: {
+      name: service?.name ?? null,
+      extensions: stored.config.extensions.filter((e) => service !== undefined && e.service === service.id),
+    },
+  };
   // Acknowledged or resolved before the escalation could start: keep its clocks, page nobody.
   if (incident.status === 'resolved') return { ...none(), escalation: snapshot };
   if (incident.status === 'acknowledged') {
@@ -133,15 +141,18 @@ function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effe
     effects.timers.push(...autoResolveTimers(incident, snapshot));
     return { ...effects, escalation: snapshot };
   }
-  return { ...startEscalation(incident, snapshot, now), escalation: snapshot };
+  const effects = startEscalation(incident, snapshot, now);
+  effects.jobs.push(...extensionCalls(incident, snapshot, 'triggered', now));
+  return { ...effects, escalation: snapshot };
 }
 
 function fromOutcome(outcome: Outcome, incident: Incident | null, escalation: Escalation | null, now: Date) {
   if (outcome.action === 'ignored') return nothing('ignored', outcome.message);
-  const effects =
-    outcome.action === 'acknowledged' || outcome.action === 'resolved'
-      ? afterStatusChange(outcome.incident, escalation, now)
-      : none();
+  const effects = none();
+  if (outcome.action === 'acknowledged' || outcome.action === 'resolved') {
+    merge(effects, afterStatusChange(outcome.incident, escalation, now));
+    effects.jobs.push(...extensionCalls(outcome.incident, escalation, outcome.action, now));
+  }
   return decision(outcome.action, outcome.incident, effects, { timeline: outcome.timeline, alert: outcome.alert });
 }
 

@@ -357,7 +357,7 @@ describe('escalation driven by the incident object', () => {
       refused.restore();
     }
     const detail = (await runInDurableObject(stub, (object: IncidentObject) => object.detail(id)))!;
-    const sms = detail.pages.find((p) => p.job.contactMethod.type === 'sms')!.job;
+    const sms = detail.pages.find((p) => p.job.kind === 'page' && p.job.contactMethod.type === 'sms')!.job;
     // As the runtime hands it over once the notification queue gave up on it.
     const batch = createMessageBatch(DEAD_LETTER_QUEUE, [
       { id: 'dead-1', timestamp: new Date(), attempts: 1, body: sms },

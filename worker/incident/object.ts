@@ -6,10 +6,10 @@
 // up when D1 or the queue is slow or failing.
 import { DurableObject } from 'cloudflare:workers';
 import { freshLiveConfig, liveConfig } from '../config/live';
-import { notificationRow, type IncidentRow, type NotificationRow, type QueuedRecord } from '../db/incidents';
+import { notificationRow, recordRow, type IncidentRow, type NotificationRow, type QueuedRecord } from '../db/incidents';
 import { copyToD1 } from '../db/writer';
 import type { AlertEvent } from '../ingest/event';
-import { unsendable, type PageJob, type UpdateJob } from '../notify/job';
+import { unsendable, type IncidentJob, type PageJob, type UpdateJob } from '../notify/job';
 import type { Delivery } from '../notify/provider';
 import type { Actor } from '../vocabulary';
 import { CoalescedWork } from './coalesced';
@@ -185,23 +185,27 @@ export class IncidentObject extends DurableObject<Env> {
     if (this.find(id) === null) return null;
     const now = new Date();
     return this.sql
-      .exec<PageRow>('SELECT job, record FROM pages WHERE incident_id = ? ORDER BY rowid LIMIT ?', id, limit)
+      .exec<PageRow>(
+        "SELECT job, record FROM pages WHERE incident_id = ? AND job ->> 'kind' = 'page' ORDER BY rowid LIMIT ?",
+        id,
+        limit,
+      )
       .toArray()
-      .map((row) => notificationRow(pageOf(row), now));
+      .map((row) => notificationRow(pageOf(row) as PageRecord & { job: PageJob }, now));
   }
 
-  /** The consumer is about to deliver a page: send it, wait for a send under way, or leave it be. */
-  pageDue(job: PageJob): Claim {
+  /** The consumer is about to deliver a page (or make a call): do, wait for one under way, or leave it be. */
+  pageDue(job: IncidentJob): Claim {
     return this.applyToPage(job.id, { type: 'page_due', job })?.claim ?? { answer: 'done', reason: 'no such page' };
   }
 
   /** How the provider answered a send; a repeated report changes nothing. */
-  pageSent(job: PageJob, delivery: Delivery, provider: string): void {
+  pageSent(job: IncidentJob, delivery: Delivery, provider: string): void {
     this.applyToPage(job.id, { type: 'page_sent', job, delivery, provider });
   }
 
   /** The queue ran out of retries for a page: it fails with the reason. */
-  pageGivenUp(job: PageJob, reason: string): void {
+  pageGivenUp(job: IncidentJob, reason: string): void {
     this.applyToPage(job.id, { type: 'page_given_up', job, reason });
   }
 
@@ -366,15 +370,15 @@ export class IncidentObject extends DurableObject<Env> {
       )
       .toArray()
       .map(pageOf)
-      .flatMap((page) =>
-        REWRITTEN.includes(page.job.contactMethod.type) && page.providerMessageId !== null
+      .flatMap(({ job, providerMessageId }) =>
+        job.kind === 'page' && REWRITTEN.includes(job.contactMethod.type) && providerMessageId !== null
           ? [
               {
-                ...page.job,
+                ...job,
                 kind: 'update' as const,
-                id: `${page.job.id}:${incident.status}`,
+                id: `${job.id}:${incident.status}`,
                 status: incident.status,
-                providerMessageId: page.providerMessageId,
+                providerMessageId,
               },
             ]
           : [],
@@ -427,9 +431,9 @@ export class IncidentObject extends DurableObject<Env> {
       this.pagesPending = false;
       return false;
     }
-    const sendable: { job: PageJob; bytes: number }[] = [];
+    const sendable: { job: IncidentJob; bytes: number }[] = [];
     for (const row of rows) {
-      const job = parse<PageJob>(row.job);
+      const job = parse<IncidentJob>(row.job);
       const problem = unsendable(job);
       if (problem === null) sendable.push({ job, bytes: row.job.length });
       else this.applyToPage(job.id, { type: 'page_given_up', job, reason: problem });
@@ -502,13 +506,7 @@ export class IncidentObject extends DurableObject<Env> {
       ...alerts.map((r) => ({ kind: 'alert' as const, ...logged(r), alert: parse<AlertRecord>(r.body) })),
       ...pages.map((p) => {
         const page = pageOf(p);
-        return {
-          kind: 'notification' as const,
-          id: p.id,
-          incidentId: page.job.incidentId,
-          seq: 0,
-          notification: notificationRow(page, new Date()),
-        };
+        return { id: p.id, incidentId: page.job.incidentId, seq: 0, ...recordRow(page, new Date()) };
       }),
     ];
     const bytes =
@@ -606,6 +604,6 @@ type PageRow = { job: string; record: string };
 /** A page as stored: its job, and the rest of its record beside it. */
 const pageOf = (row: PageRow): PageRecord => ({
   ...parse<Omit<PageRecord, 'job'>>(row.record),
-  job: parse<PageJob>(row.job),
+  job: parse<IncidentJob>(row.job),
 });
 const recordJson = ({ job: _job, ...record }: PageRecord) => JSON.stringify(record);

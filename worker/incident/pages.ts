@@ -1,9 +1,10 @@
 // A page's delivery as its incident records it: queued → sending → sent → delivered, or failed, or
-// cancelled. Pure: each step takes the record, what happened and `now`, and answers the next record
+// cancelled. An extension's call (an outgoing webhook) is recorded the same way, and so gets the same
+// guarantees, but is never cancelled: it tells of an event that happened. Pure: each step takes the record, what happened and `now`, and answers the next record
 // and the timeline entry to add, if any. Claiming before the request and recording after it is what
 // makes a page go out once (see `claim`).
-import type { PageJob } from '../notify/job';
-import type { Delivery } from '../notify/provider';
+import type { IncidentJob } from '../notify/job';
+import type { CallResponse, Delivery } from '../notify/provider';
 import { SECOND, SYSTEM, type NotificationStatus } from '../vocabulary';
 import type { Incident } from './lifecycle';
 import type { TimelineEntry } from './timeline';
@@ -11,7 +12,7 @@ import type { TimelineEntry } from './timeline';
 export type PageStatus = NotificationStatus;
 
 export interface PageRecord {
-  job: PageJob;
+  job: IncidentJob;
   status: PageStatus;
   /** Who took it: resend, twilio, slack… or log when the channel has no credentials. */
   provider: string | null;
@@ -26,6 +27,8 @@ export interface PageRecord {
   claimedAt: string | null;
   sentAt: string | null;
   deliveredAt: string | null;
+  /** An extension's call: the HTTP status of its last answer, and how long that took (absent on pages). */
+  response?: CallResponse | null;
   /** Counts changes, so that the copy in D1 only ever moves forward. */
   revision: number;
 }
@@ -43,7 +46,7 @@ export interface Step<A = null> {
   answer: A;
 }
 
-export function queued(job: PageJob, now: Date): PageRecord {
+export function queued(job: IncidentJob, now: Date): PageRecord {
   return {
     job,
     status: 'queued',
@@ -64,12 +67,21 @@ const FINAL: readonly PageStatus[] = ['delivered', 'failed', 'cancelled'];
 const isSent = (status: PageStatus) => status === 'sent' || status === 'delivered';
 
 /** Who the page is for and how, as every page entry on the timeline names it. */
-const fields = ({ job }: PageRecord) => ({
+const fields = ({ job }: PageRecord & { job: { kind: 'page' } }) => ({
   job: job.id,
   user: job.user,
   contact_method: job.contactMethod.id,
   channel: job.contactMethod.type,
 });
+/** Which extension told of which event, as every call entry names it. */
+const callFields = ({ job }: PageRecord & { job: { kind: 'extension' } }) => ({
+  job: job.id,
+  extension: job.extension.id,
+  event: job.event,
+});
+const isPage = (record: PageRecord): record is PageRecord & { job: { kind: 'page' } } => record.job.kind === 'page';
+const isCall = (record: PageRecord): record is PageRecord & { job: { kind: 'extension' } } =>
+  record.job.kind === 'extension';
 const by = (now: Date) => ({ at: now.toISOString(), actor: SYSTEM });
 
 const next = (record: PageRecord, change: Partial<PageRecord>): PageRecord => ({
@@ -79,9 +91,18 @@ const next = (record: PageRecord, change: Partial<PageRecord>): PageRecord => ({
 });
 
 function failed(record: PageRecord, reason: string, now: Date): Step<null> {
+  const details = { reason, attempts: record.attempts };
   return {
     record: next(record, { status: 'failed', error: reason, claimedAt: null }),
-    timeline: [{ type: 'page_failed', ...by(now), details: { ...fields(record), reason, attempts: record.attempts } }],
+    timeline: [
+      isCall(record)
+        ? { type: 'extension_failed', ...by(now), details: { ...callFields(record), ...details } }
+        : {
+            type: 'page_failed',
+            ...by(now),
+            details: { ...fields(record as PageRecord & { job: { kind: 'page' } }), ...details },
+          },
+    ],
     answer: null,
   };
 }
@@ -105,8 +126,8 @@ export function stillPages(incident: Incident | null, stopWhen: 'acknowledged' |
 export function claim(record: PageRecord, incident: Incident | null, now: Date): Step<Claim> {
   const done = (reason: string): Step<Claim> => ({ record: null, timeline: [], answer: { answer: 'done', reason } });
   if (isSent(record.status) || FINAL.includes(record.status)) return done(`the page is ${record.status}`);
-  const stop = stillPages(incident, record.job.stopWhen);
-  if (stop !== null) {
+  const stop = isPage(record) ? stillPages(incident, record.job.stopWhen) : null;
+  if (stop !== null && isPage(record)) {
     return {
       record: next(record, { status: 'cancelled', error: stop, claimedAt: null }),
       timeline: [{ type: 'page_cancelled', ...by(now), details: { ...fields(record), reason: stop } }],
@@ -142,6 +163,7 @@ export function sent(record: PageRecord, delivery: Delivery, provider: string, n
       ? { ...nothing, record: next(record, { provider, providerMessageId: delivery.providerMessageId }) }
       : nothing;
   }
+  const response = delivery.response ? { response: delivery.response } : {};
   switch (delivery.status) {
     case 'sent': {
       const change = {
@@ -151,26 +173,36 @@ export function sent(record: PageRecord, delivery: Delivery, provider: string, n
         sentAt: now.toISOString(),
         error: null,
         claimedAt: null,
+        ...response,
       };
-      return {
-        record: next(record, change),
-        timeline: [
-          {
+      const entry: TimelineEntry = isCall(record)
+        ? {
+            type: 'extension_called',
+            ...by(now),
+            details: {
+              ...callFields(record),
+              response_status: delivery.response?.status ?? null,
+              duration_ms: delivery.response?.durationMs ?? 0,
+            },
+          }
+        : {
             type: 'notified',
             ...by(now),
-            details: { ...fields(record), provider: change.provider, attempts: record.attempts },
-          },
-        ],
-        answer: null,
-      };
+            details: {
+              ...fields(record as PageRecord & { job: { kind: 'page' } }),
+              provider: change.provider,
+              attempts: record.attempts,
+            },
+          };
+      return { record: next(record, change), timeline: [entry], answer: null };
     }
     case 'retry':
       return {
         ...nothing,
-        record: next(record, { status: 'queued', provider, error: delivery.reason, claimedAt: null }),
+        record: next(record, { status: 'queued', provider, error: delivery.reason, claimedAt: null, ...response }),
       };
     case 'failed':
-      return failed({ ...record, provider }, delivery.reason, now);
+      return failed({ ...record, provider, ...response }, delivery.reason, now);
   }
 }
 
@@ -189,6 +221,7 @@ export function reported(
   if (FINAL.includes(record.status)) return { record: null, timeline: [], answer: null };
   const providerMessageId = record.providerMessageId ?? report.providerMessageId;
   if (report.status === 'failed') return failed({ ...record, providerMessageId }, report.reason ?? 'undelivered', now);
+  if (!isPage(record)) return { record: null, timeline: [], answer: null };
   return {
     record: next(record, { status: 'delivered', providerMessageId, deliveredAt: now.toISOString(), claimedAt: null }),
     timeline: [

@@ -10,14 +10,19 @@ import {
   type EscalationEvent,
   type Position,
 } from '../escalation/escalation';
-import { singleResponderPolicy, type Escalation } from '../escalation/policy';
-import type { PageJob } from '../notify/job';
+import { singleResponderPolicy, type Escalation as PolicyEscalation } from '../escalation/policy';
+import { extensionCalls, type CallContext } from './extensions';
+import type { IncidentJob } from '../notify/job';
 import { onCallAt } from '../schedule/schedule';
 import type { Page } from '../users/contact';
 import type { Incident, TimelineEntry } from './lifecycle';
 import { MINUTE, SYSTEM, type Locale } from '../vocabulary';
 
-export type { Escalation };
+/**
+ * What an incident took when its escalation started: the policy and its clocks, and its service's name
+ * and extensions, kept as they were then (like the policy) so that paging never waits for D1.
+ */
+export interface Escalation extends PolicyEscalation, CallContext {}
 
 export type Timer =
   | { id: string; due: number; kind: 'start' }
@@ -49,7 +54,7 @@ export interface Effects {
   timers: Timer[];
   /** Timer kinds of this incident to cancel before the new ones are set. */
   cancel: TimerKind[];
-  jobs: PageJob[];
+  jobs: IncidentJob[];
   /** A new escalation snapshot to keep, when it changed. */
   escalation: Escalation | null;
 }
@@ -72,7 +77,7 @@ export function escalationFor(
   config: Configuration,
   service: { acknowledgement_timeout_minutes?: number; auto_resolve_timeout_minutes?: number } | undefined,
   generation: number,
-): Escalation {
+): PolicyEscalation {
   const timeouts = {
     generation,
     ackTimeoutMinutes: service?.acknowledgement_timeout_minutes ?? null,
@@ -179,7 +184,12 @@ export function reassign(
   label: string,
   now: Date,
 ): Effects {
-  const next = { ...target, generation: (current?.generation ?? 0) + 1, autoResolveMinutes: null };
+  const next: Escalation = {
+    ...target,
+    generation: (current?.generation ?? 0) + 1,
+    autoResolveMinutes: null,
+    ...(current?.service ? { service: current.service } : {}),
+  };
   const effects = startEscalation(incident, next, now);
   effects.cancel.push('start', 'escalate', 'page', 'ack_timeout');
   effects.escalation = { ...next, autoResolveMinutes: current?.autoResolveMinutes ?? null };
@@ -209,6 +219,13 @@ export function fireEscalation(
   );
   effects.timeline.push(...firing.events.map((event) => ({ ...eventEntry(event, due), at: now.toISOString() })));
   const label = positionLabel(timer.position);
+  const paged = firing.events.flatMap((event) => (event.type === 'escalated' ? event.users : []));
+  if (paged.length > 0 && timer.position !== 'final') {
+    const assignee = paged.map((handle) => directory.user(handle)?.name ?? handle).join(', ');
+    effects.escalation = { ...escalation, assignee };
+    const first = timer.position.cycle === 0 && timer.position.step === 0 && timer.position.run === 0;
+    effects.jobs.push(...extensionCalls(incident, effects.escalation, first ? 'assigned' : 'escalated', now));
+  }
   for (const page of firing.pages) {
     const pageTimer: Extract<Timer, { kind: 'page' }> = {
       id: `page:${incident.id}:${escalation.generation}:${label}:${page.user}:${page.contactMethod.id}${page.repeat ? `:${page.repeat}` : ''}`,
@@ -310,6 +327,7 @@ export function acknowledgementTimedOut(incident: Incident, escalation: Escalati
   const restarted = { ...escalation, generation: escalation.generation + 1 };
   const effects = startEscalation(incident, { ...restarted, autoResolveMinutes: null }, now);
   effects.incident = { ...incident, status: 'triggered', acknowledgedAt: null };
+  effects.jobs.push(...extensionCalls(effects.incident, restarted, 'triggered', now));
   effects.escalation = restarted;
   effects.cancel.push('escalate', 'page');
   effects.timeline.unshift({

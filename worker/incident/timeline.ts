@@ -9,6 +9,8 @@ const place = { step: z.number().int(), cycle: z.number().int(), run: z.number()
 /** Who was reached through what: a responder label (user:kim, schedule:primary…) and its users. */
 const via = z.record(z.string(), z.array(z.string()));
 const page = { job: z.string(), user: z.string(), contact_method: z.string(), channel: z.string() };
+/** An extension's call: the job, the extension and the event it told. */
+const call = { job: z.string(), extension: z.string(), event: z.string() };
 
 const entry = <T extends string, D extends z.ZodRawShape>(type: T, details: D) =>
   z.object({ type: z.literal(type), at: z.string(), actor: actorSchema, details: z.object(details) });
@@ -45,6 +47,10 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('page_delivered', { ...page, provider: z.string() }),
   entry('page_failed', { ...page, reason: z.string(), attempts: z.number().int().optional() }),
   entry('page_cancelled', { ...page, reason: z.string() }),
+  /** An extension (outgoing webhook) was called about an event of the incident, and answered 2xx… */
+  entry('extension_called', { ...call, response_status: z.number().int().nullable(), duration_ms: z.number() }),
+  /** …or failed for good (refused, 4xx, out of retries). */
+  entry('extension_failed', { ...call, reason: z.string(), attempts: z.number().int().optional() }),
 ]);
 
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;

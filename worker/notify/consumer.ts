@@ -1,7 +1,8 @@
 // The notification queue's consumer. A page is claimed from its incident's object (which says whether
 // it is still wanted and not already sent), sent through its channel's provider, and the provider's
 // answer recorded back on the incident, whose timeline and page record are the log of it. A handoff
-// notice, which has no incident, is sent and recorded in D1. The job carries what delivery needs:
+// notice, which has no incident, is sent and recorded in D1. An extension's call is claimed and
+// recorded on its incident like a page. The job carries what delivery needs:
 // nothing here reads the configuration.
 //
 // A retry-later answer backs off exponentially (honouring Retry-After) to five minutes: the 100 retries
@@ -13,8 +14,16 @@ import { deliveryColumns } from '../db/incidents';
 import { notifications } from '../db/schema';
 import { incidentObject } from '../incident/commands';
 import { providerFor } from './channels';
-import { notificationJobSchema, type HandoffJob, type NotificationJob, type PageJob, type UpdateJob } from './job';
-import { outboundFor } from './outbound';
+import { callExtension } from './call';
+import {
+  notificationJobSchema,
+  type HandoffJob,
+  type IncidentJob,
+  type MessageJob,
+  type NotificationJob,
+  type UpdateJob,
+} from './job';
+import { outboundFor, publicUrl } from './outbound';
 import type { Delivery } from './provider';
 
 export const DEAD_LETTER_QUEUE = 'tocsin-notifications-dead';
@@ -34,7 +43,7 @@ const later = (seconds: number): Next => ({
   delaySeconds: Math.min(Math.ceil(seconds), MAX_DELAY_SECONDS),
 });
 
-function incidentOf(env: Env, job: PageJob) {
+function incidentOf(env: Env, job: IncidentJob) {
   const object = incidentObject(env.INCIDENTS, job.incidentId);
   if (!object) throw new Error(`page ${job.id}: ${job.incidentId} is not an incident id`);
   return object;
@@ -46,18 +55,27 @@ function afterDelivery(delivery: Delivery, attempts: number): Next {
   return later(Math.max(retryDelaySeconds(attempts), delivery.retryAfterSeconds ?? 0));
 }
 
-async function send(env: Env, job: NotificationJob, now: Date) {
+async function send(env: Env, job: MessageJob, now: Date) {
   const provider = providerFor(job.contactMethod.type, env);
   const delivery = await provider.send(await outboundFor(job, env, now));
   return { provider: provider.name, delivery };
 }
 
-async function page(env: Env, job: PageJob, attempts: number, now: Date): Promise<Next> {
+/** The request an extension's call makes, or a page's message, as the provider that carries it. */
+async function deliverJob(env: Env, job: IncidentJob, now: Date) {
+  if (job.kind === 'page') return send(env, job, now);
+  const incidentUrl = `${publicUrl(env)}/incidents/${encodeURIComponent(job.incidentId)}`;
+  const delivery = await callExtension(job, incidentUrl, Boolean(env.TOCSIN_ALLOW_PRIVATE_TARGETS));
+  return { provider: 'webhook', delivery };
+}
+
+/** A page or a call: claimed from its incident, made, and its answer recorded there. */
+async function page(env: Env, job: IncidentJob, attempts: number, now: Date): Promise<Next> {
   const incident = incidentOf(env, job);
   const claim = await incident.pageDue(job);
   if (claim.answer === 'done') return ACK;
   if (claim.answer === 'wait') return later(claim.seconds);
-  const { provider, delivery } = await send(env, job, now);
+  const { provider, delivery } = await deliverJob(env, job, now);
   await incident.pageSent(job, delivery, provider);
   return afterDelivery(delivery, attempts);
 }
@@ -107,7 +125,7 @@ async function rewrite(env: Env, job: UpdateJob, attempts: number, now: Date): P
 async function giveUp(env: Env, job: NotificationJob, now: Date): Promise<void> {
   const reason = 'not delivered: the notification queue ran out of retries';
   if (job.kind === 'update') return;
-  if (job.kind === 'page') return incidentOf(env, job).pageGivenUp(job, reason);
+  if (job.kind === 'page' || job.kind === 'extension') return incidentOf(env, job).pageGivenUp(job, reason);
   const row = { ...handoffRow(job, now), attempts: 0, status: 'failed' as const, error: reason };
   await drizzle(env.DB).insert(notifications).values(row).onConflictDoNothing();
 }
@@ -132,7 +150,7 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
           return;
         }
         const next =
-          job.kind === 'page'
+          job.kind === 'page' || job.kind === 'extension'
             ? await page(env, job, message.attempts, now)
             : job.kind === 'update'
               ? await rewrite(env, job, message.attempts, now)

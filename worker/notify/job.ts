@@ -1,9 +1,11 @@
-// Notification jobs, as they travel the queue: a page of an incident, or a handoff notice. A job
+// Notification jobs, as they travel the queue: a page of an incident, a handoff notice, or an
+// extension's call (an outgoing webhook) about an incident. A job
 // carries everything its delivery needs, so that the consumer reads no configuration; `id` is its
 // idempotency key: a redelivered job is delivered once. Every field is bounded, so that a job always
 // fits a queue message (128 KB).
 import { z } from 'zod';
 import { contactMethodTypeSchema } from '../users/contact';
+import { extensionEvents, extensionRequestSchema } from './extension';
 import { incidentStatusSchema, localeSchema, urgencySchema } from '../vocabulary';
 
 const text = (max: number) => z.string().max(max);
@@ -50,11 +52,36 @@ export const updateJobSchema = pageJobSchema.extend({
   providerMessageId: text(512),
 });
 
-export const notificationJobSchema = z.discriminatedUnion('kind', [pageJobSchema, handoffJobSchema, updateJobSchema]);
+/** An extension's call about one event of an incident, rendered by the consumer (which knows the public URL). */
+export const extensionJobSchema = z.object({
+  kind: z.literal('extension'),
+  id: text(512),
+  incidentId: text(128),
+  incidentNumber: z.number().int(),
+  serviceId: text(128),
+  event: z.enum(extensionEvents),
+  extension: extensionRequestSchema,
+  /** Every variable but INCIDENT_URL, as of the event. */
+  values: z.record(z.string(), text(2048)),
+  attempt: z.number().int().positive(),
+  dueAt: text(40),
+});
+
+export const notificationJobSchema = z.discriminatedUnion('kind', [
+  pageJobSchema,
+  handoffJobSchema,
+  updateJobSchema,
+  extensionJobSchema,
+]);
 
 export type PageJob = z.infer<typeof pageJobSchema>;
 export type HandoffJob = z.infer<typeof handoffJobSchema>;
 export type UpdateJob = z.infer<typeof updateJobSchema>;
+export type ExtensionJob = z.infer<typeof extensionJobSchema>;
+/** A job that is a message to a person's contact method. */
+export type MessageJob = PageJob | HandoffJob | UpdateJob;
+/** What an incident queues and keeps a delivery record of: its pages and its extensions' calls. */
+export type IncidentJob = PageJob | ExtensionJob;
 export type NotificationJob = z.infer<typeof notificationJobSchema>;
 
 /** The most bytes a queue message may carry. */

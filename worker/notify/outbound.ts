@@ -2,7 +2,7 @@
 // the signed links that act on the incident for the recipient, and where the provider reports back.
 import { buttonValue, signAction } from '../respond/token';
 import { DAY } from '../vocabulary';
-import type { HandoffJob, NotificationJob, PageJob, UpdateJob } from './job';
+import type { HandoffJob, MessageJob, PageJob, UpdateJob } from './job';
 import type { Outbound, Subject } from './provider';
 
 /** How long the links of a message act: a week, as long as anyone answers an old page. */
@@ -48,7 +48,7 @@ const handoffSubject = (job: HandoffJob): Subject => ({
 });
 
 /** Where Twilio reports on a page, and where a call's keypad answers: the URL names the page. */
-function callbacks(job: NotificationJob, env: Env) {
+function callbacks(job: MessageJob, env: Env) {
   const base = publicUrl(env);
   if (job.kind === 'handoff')
     return { status: `${base}/webhooks/twilio/status`, voice: `${base}/webhooks/twilio/voice` };
@@ -56,7 +56,7 @@ function callbacks(job: NotificationJob, env: Env) {
   return { status: `${base}/webhooks/twilio/status?${query}`, voice: `${base}/webhooks/twilio/voice?${query}` };
 }
 
-export async function outboundFor(job: NotificationJob, env: Env, now: Date): Promise<Outbound> {
+export async function outboundFor(job: MessageJob, env: Env, now: Date): Promise<Outbound> {
   return {
     id: job.id,
     channel: job.contactMethod.type,

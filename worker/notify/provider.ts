@@ -40,13 +40,22 @@ export interface Outbound {
 }
 
 /** How a send ended, as the provider answered. */
-export type Delivery =
-  /** `via` names the provider that sent it when not this one (KakaoTalk falling back to SMS). */
-  | { status: 'sent'; providerMessageId: string | null; via?: string }
-  /** Worth trying again: 5xx, 429, a network error or a timeout. */
+export type Delivery = (
+  | /** `via` names the provider that sent it when not this one (KakaoTalk falling back to SMS). */
+    { status: 'sent'; providerMessageId: string | null; via?: string }
+    /** Worth trying again: 5xx, 429, a network error or a timeout. */
   | { status: 'retry'; reason: string; retryAfterSeconds?: number }
   /** Never worth trying again: the provider refused this message (an invalid number, a revoked token…). */
-  | { status: 'failed'; reason: string };
+  | { status: 'failed'; reason: string }
+) & {
+  /** An extension's call logs the HTTP status it got (null: none, as on a timeout) and how long it took. */
+  response?: CallResponse;
+};
+
+export interface CallResponse {
+  status: number | null;
+  durationMs: number;
+}
 
 export interface Provider {
   /** Its name in the notification log: resend, twilio, nhn, telegram, slack, webhook, webpush, log. */

@@ -84,6 +84,8 @@ export type NotificationRule = z.infer<typeof notificationRuleSchema>;
 /** What paging a user needs to know about them. */
 export type Reachable = {
   handle: string;
+  /** As people read it (an extension's ASSIGNEE). */
+  name?: string;
   email?: string;
   /** How their messages read. */
   locale?: Locale;
