@@ -43,6 +43,11 @@ describe('a contact method', () => {
     const sent = await api('POST', '/users/jo/contact-methods/jo-sms/verify', undefined, jo);
     expect(sent.status, JSON.stringify(sent.body)).toBe(202);
     expect(sent.body.notification).toMatchObject({ kind: 'verify', status: 'sent' });
+    const verifiedInLog = async () =>
+      (await api('GET', '/users/jo/notifications', undefined, jo)).body.notifications
+        .filter((n: { channel: string }) => n.channel === 'sms')
+        .map((n: { contact_method_verified: boolean | null }) => n.contact_method_verified);
+    expect(await verifiedInLog()).not.toContain(true);
     const code = codeFrom(log);
     const wrong = await api(
       'POST',
@@ -55,6 +60,8 @@ describe('a contact method', () => {
     const right = await api('POST', '/users/jo/contact-methods/jo-sms/confirm', { code }, jo);
     expect(right.status).toBe(200);
     expect(right.body).toMatchObject({ verified: true, verified_at: expect.any(String) });
+    // The log says which notifications went to a verified address (a page goes out either way).
+    expect(new Set(await verifiedInLog())).toEqual(new Set([true]));
   });
 
   it('refuses a malformed code, another user’s method, and an unknown one', async () => {

@@ -13,7 +13,7 @@ import { actorSchema, incidentStatusSchema, isoInstantSchema, urgencySchema } fr
 import type { Incident } from '../incident/lifecycle';
 import { incidentObject, type CommandResult, type IncidentCommand, type IncidentDetail } from '../incident/commands';
 import { escalationFor } from '../incident/paging';
-import { notificationJson, notificationListSchema } from './notifications';
+import { notificationJson, notificationListSchema, verifiedOf } from './notifications';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
 const commaList = <T extends z.ZodType<string, string>>(item: T) =>
@@ -385,6 +385,10 @@ openapi(
     const { id } = c.req.valid('param');
     const rows = await objectOf(c.env, id).notifications(id, MAX_PAGES_LISTED);
     if (!rows) throw notFound(id);
-    return c.json({ notifications: rows.map((n) => notificationJson(n, c.get('principal'))), next_cursor: null });
+    const verified = await verifiedOf(c.env.DB, rows);
+    return c.json({
+      notifications: rows.map((n) => notificationJson(n, c.get('principal'), verified(n))),
+      next_cursor: null,
+    });
   },
 );

@@ -1,7 +1,10 @@
 // The notification log: every page of an incident (from its object, so it shows what was just
 // answered) and every notification of a user (from D1), in one shape. Observers see no addresses.
 import { z } from '@hono/zod-openapi';
+import { and, inArray, isNotNull } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
 import type { NotificationRow } from '../db/incidents';
+import { contactVerifications } from '../db/schema';
 import { notificationStatuses } from '../vocabulary';
 import type { Principal } from './auth';
 
@@ -15,6 +18,12 @@ export const notificationSchema = z
     channel: z.string(),
     contact_method: z.string(),
     address: z.string().nullable().optional().describe('not shown to observers'),
+    contact_method_verified: z
+      .boolean()
+      .nullable()
+      .describe(
+        'whether the address is verified (a page to an unverified one is sent all the same); null when unknown',
+      ),
     provider: z.string().nullable().describe('resend, twilio, nhn, telegram, slack, teams, discord, webpush or log'),
     status: z.enum(notificationStatuses),
     attempts: z.number().int(),
@@ -34,7 +43,37 @@ export const notificationListSchema = z
   })
   .meta({ id: 'NotificationList' });
 
-export const notificationJson = (n: NotificationRow, principal: Principal): z.infer<typeof notificationSchema> => ({
+const methodKey = (user: string, contactMethod: string, address: string | null) =>
+  JSON.stringify([user, contactMethod, address]);
+
+/**
+ * Which of these notifications went to a verified address, by D1's verifications; null for each when
+ * D1 cannot say (the incident's log still answers while D1 is down).
+ */
+export async function verifiedOf(
+  d1: D1Database,
+  rows: NotificationRow[],
+): Promise<(n: NotificationRow) => boolean | null> {
+  const users = [...new Set(rows.map((n) => n.user))];
+  if (users.length === 0) return () => null;
+  try {
+    const verified = await drizzle(d1)
+      .select()
+      .from(contactVerifications)
+      .where(and(inArray(contactVerifications.user, users), isNotNull(contactVerifications.verifiedAt)));
+    const keys = new Set(verified.map((v) => methodKey(v.user, v.contactMethod, v.address)));
+    return (n) => keys.has(methodKey(n.user, n.contactMethod, n.address));
+  } catch (error) {
+    console.error('notification log: verifications cannot be read', error);
+    return () => null;
+  }
+}
+
+export const notificationJson = (
+  n: NotificationRow,
+  principal: Principal,
+  verified: boolean | null = null,
+): z.infer<typeof notificationSchema> => ({
   id: n.id,
   kind: n.kind,
   incident_id: n.incidentId,
@@ -43,6 +82,7 @@ export const notificationJson = (n: NotificationRow, principal: Principal): z.in
   channel: n.channel,
   contact_method: n.contactMethod,
   ...(principal.role === 'observer' ? {} : { address: n.address }),
+  contact_method_verified: verified,
   provider: n.provider,
   status: n.status,
   attempts: n.attempts,

@@ -13,7 +13,7 @@ import { HttpError } from '../http';
 import { configures, ownerOnlyUserChanges } from '../permissions';
 import type { ApiEnv, Principal } from './auth';
 import { forbidOwnerOnly } from './config';
-import { cursorOf, notificationJson, notificationListSchema, readCursor } from './notifications';
+import { cursorOf, notificationJson, notificationListSchema, readCursor, verifiedOf } from './notifications';
 import { changeOne, currentOne, patchSchema, tagged, type Authorize } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
@@ -243,8 +243,9 @@ openapi(
       .orderBy(desc(notifications.dueAt), desc(notifications.id))
       .limit(limit + 1);
     const page = rows.slice(0, limit);
+    const verified = await verifiedOf(c.env.DB, page);
     return c.json({
-      notifications: page.map((n) => notificationJson(n, c.get('principal'))),
+      notifications: page.map((n) => notificationJson(n, c.get('principal'), verified(n))),
       next_cursor: rows.length > limit ? cursorOf(page.at(-1)!) : null,
     });
   },

@@ -164,6 +164,12 @@ describe('one alert, with local fakes of the providers', () => {
       ['voice', 'twilio', 'sent', 1],
     ]);
     expect(log.map((n: { provider_message_id: string | null }) => n.provider_message_id)).toEqual([null, 'SM1', 'SM2']);
+    // None of her methods was verified: the pages went out all the same, and the log says so.
+    expect(log.map((n: { contact_method_verified: boolean | null }) => n.contact_method_verified)).toEqual([
+      false,
+      false,
+      false,
+    ]);
     const detail = (await api('GET', `/incidents/${id}`)).body;
     expect(detail.status).toBe('acknowledged');
     const steps = detail.timeline.map((t: { type: string; details: { channel?: string } }) =>
