@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { planEscalation, type EscalationEvent, type Pick } from '../escalation/escalation';
 import { HttpError } from '../http';
-import { normalizeStandardEvent, standardEventSchema } from '../ingest/standard';
+import { normalizeStandardEvent, standardEventSchema } from '../ingest/adapters/standard';
 import { isoInstantSchema } from '../vocabulary';
 import { directoryOf, escalationFor } from '../incident/paging';
 import { loadConfig, type StoredConfig } from '../config/store';

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
 import { handleSchema, localeSchema, roleSchema } from '../vocabulary';
-import { integrationTypes } from '../ingest/adapter';
+import { integrationTypes } from '../ingest/registry';
 import { extensionConfigSchema, type ExtensionConfig } from '../notify/extension';
 import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
 import {

@@ -1,38 +1,47 @@
-// One adapter per monitoring tool: it validates the tool's request, turns it into normalized events,
-// and shapes the answer the tool expects. Adding a tool is adding one adapter to `adapters`.
-import type { z } from 'zod';
+// One adapter per monitoring tool: a pure function from the tool's request (headers, query and body)
+// to normalized events, and the answer the tool expects. Adapters live one per file in `adapters/`
+// and are listed in `registry.ts`; the HTTP doors (routes.ts, and the drop-in APIs of other pagers)
+// and the email handler feed them.
 import type { IngestResult } from '../incident/commands';
 import type { AlertEvent } from './event';
-import { normalizeStandardEvent, standardEventSchema } from './standard';
+
+/** A request as an adapter sees it: read whole (at most MAX_BODY_BYTES) before it is handed over. */
+export interface InboundRequest {
+  method: string;
+  headers: Headers;
+  query: URLSearchParams;
+  /** The body as text ('' when there is none). */
+  text: string;
+  /** The body parsed as JSON (within the JSON limits), or undefined when it is empty or not JSON. */
+  json: unknown;
+}
 
 export interface EventResult extends IngestResult {
   eventId: string;
 }
 
-export interface IntegrationAdapter<Body> {
-  schema: z.ZodType<Body>;
-  toEvents(body: Body, now: Date, newId: () => string): AlertEvent[];
-  /** The 2xx answer for the events' results, in the tool's own terms. */
-  answer(results: EventResult[]): unknown;
+export interface Adapter {
+  /** As people know the tool: the README and the console show it. */
+  readonly title: string;
+  /**
+   * The events one request carries (an Alertmanager group: one per alert), or throws the 400 that
+   * names the problem (`validate`) for a request that can never succeed. Pure: `now` is the time of
+   * arrival; `newId` names an event that carries no identity of its own.
+   */
+  events(request: InboundRequest, now: Date, newId: () => string): AlertEvent[];
+  /** The 2xx answer in the tool's own terms; by default `{status: "success", events: [...]}`. */
+  answer?(results: EventResult[]): unknown;
 }
 
-const standard: IntegrationAdapter<z.infer<typeof standardEventSchema>> = {
-  schema: standardEventSchema,
-  toEvents: (body, now, newId) => [normalizeStandardEvent(body, now, newId)],
-  answer: ([result]) => ({
+/** The usual answer: what became of each event. */
+export function summaryAnswer(results: EventResult[]) {
+  return {
     status: 'success',
-    event_id: result?.eventId,
-    incident_id: result?.incident?.id ?? null,
-    incident_number: result?.incident?.number ?? null,
-    action: result?.action,
-    ...(result?.message ? { message: result.message } : {}),
-  }),
-};
-
-export const adapters = { standard } as const;
-export type IntegrationType = keyof typeof adapters;
-export const integrationTypes = Object.keys(adapters) as [IntegrationType, ...IntegrationType[]];
-
-export function adapterFor(type: string): IntegrationAdapter<unknown> | undefined {
-  return Object.hasOwn(adapters, type) ? (adapters[type as IntegrationType] as IntegrationAdapter<unknown>) : undefined;
+    events: results.map((r) => ({
+      event_id: r.eventId,
+      action: r.action,
+      incident_id: r.incident?.id ?? null,
+      incident_number: r.incident?.number ?? null,
+    })),
+  };
 }

@@ -12,5 +12,15 @@ export const alertEventSchema = z.object({
   eventTime: z.string(),
   /** The event's own fields, kept in the alert log as received. */
   payload: z.record(z.string(), z.unknown()),
+  /** What routing rules and suppression read beside the summary and urgency, when the tool says. */
+  resource: z.string().optional(),
+  metric: z.string().optional(),
+  eventType: z.string().optional(),
+  /** Where the alert came from: a host, a check, a tool's name. */
+  source: z.string().optional(),
+  /** The alert in its own tool (a graph, a dashboard, an issue). */
+  link: z.string().optional(),
+  /** The tool's details (labels, tags, custom details), which routing reads by path. */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;

@@ -1,13 +1,16 @@
-// HTTP ingest: POST /integration/{type}/v1/{key}. A plain route (its type picks the adapter, and
-// the body is read before anything answers); its definition is the API document's.
+// HTTP ingest: POST /integration/{type}/v1/{key}, where the type picks the adapter. The body is read
+// whole (and bounded) before anything answers; the adapter turns it into events; the pipeline takes
+// them to their incidents. The drop-in APIs of other pagers (dropin/) come in through `receive` too.
 import type { RouteConfig } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { errorSchema, HttpError, isJsonContentType, parseJsonText, readLimitedBody, validate } from '../http';
-import { adapterFor } from './adapter';
-import { integrationByKey } from '../config/live';
+import { integrationByKey, type KeepAlive } from '../config/live';
+import { errorSchema, HttpError, jsonLimitProblem, readLimitedBody } from '../http';
+import { summaryAnswer, type Adapter, type EventResult, type InboundRequest } from './adapter';
+import { standardEventSchema } from './adapters/standard';
+import type { AlertEvent } from './event';
 import { ingestEvents } from './pipeline';
-import { standardEventSchema } from './standard';
+import { adapterFor } from './registry';
 
 export const MAX_BODY_BYTES = 512 * 1024;
 
@@ -42,24 +45,82 @@ export const ingestRouteDefinition: RouteConfig = {
   },
 };
 
-export const ingestRoutes = new Hono<{ Bindings: Env }>().post('/integration/:type/v1/:key', async (c) => {
-  // Read (and bound) the body first, so that no answer leaves before the sender has finished.
-  const body = await readLimitedBody(c.req.raw, MAX_BODY_BYTES);
-  const adapter = adapterFor(c.req.param('type'));
-  // A configuration load this request starts serves the requests waiting on it even if this one is dropped.
-  const keepAlive = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
-  const integration = adapter ? await integrationByKey(c.env.DB, c.req.param('key'), keepAlive) : undefined;
-  if (!adapter || !integration || integration.type !== c.req.param('type')) {
+/** The body parsed as JSON when it is JSON (whatever the Content-Type: SNS says text/plain), else undefined. */
+function jsonOf(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const problem = jsonLimitProblem(value);
+  if (problem) throw new HttpError(400, 'invalid_request', `the body is too ${problem.what}`, [problem.error]);
+  return value;
+}
+
+/** A request read whole, as adapters take it; null when its body is over MAX_BODY_BYTES. */
+export async function readInbound(raw: Request): Promise<InboundRequest | null> {
+  const body = await readLimitedBody(raw, MAX_BODY_BYTES);
+  if (body.tooLarge) return null;
+  return {
+    method: raw.method,
+    headers: raw.headers,
+    query: new URL(raw.url).searchParams,
+    text: body.text,
+    json: undefined,
+  };
+}
+
+export const tooLarge = () => new HttpError(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
+
+/** The events an adapter makes of a request. Nothing a sender sends is a 5xx: an adapter's slip is a 400. */
+export function eventsOf(adapter: Adapter, request: InboundRequest, now: Date): AlertEvent[] {
+  const parsed = { ...request, json: jsonOf(request.text) };
+  try {
+    return adapter.events(parsed, now, () => crypto.randomUUID());
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    console.error(`ingest: the ${adapter.title} adapter could not read a request`, error);
+    throw new HttpError(400, 'invalid_event', `the body could not be read as ${adapter.title} sends it`, [
+      { field: 'body', message: String(error).slice(0, 200) },
+    ]);
+  }
+}
+
+export interface Received {
+  results: EventResult[];
+  answer: unknown;
+}
+
+/** From a read request to its incidents, for the integration with this key and type; 404 when there is none. */
+export async function receive(
+  env: Env,
+  type: string,
+  key: string,
+  request: InboundRequest | null,
+  keepAlive?: KeepAlive,
+): Promise<Received> {
+  const adapter = adapterFor(type);
+  const integration = adapter ? await integrationByKey(env.DB, key, keepAlive) : undefined;
+  if (!adapter || !integration || integration.type !== type) {
     throw new HttpError(404, 'unknown_integration', 'no integration has this key');
   }
-  if (!isJsonContentType(c.req.header('content-type'))) {
-    throw new HttpError(415, 'unsupported_media_type', 'send the event as Content-Type: application/json');
-  }
-  if (body.tooLarge) {
-    throw new HttpError(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
-  }
-  const parsed = validate(adapter.schema, parseJsonText(body.text), 'event');
-  const events = adapter.toEvents(parsed, new Date(), () => crypto.randomUUID());
-  const results = await ingestEvents(c.env, integration, events);
-  return c.json(adapter.answer(results) as object, 202);
-});
+  if (request === null) throw tooLarge();
+  const events = eventsOf(adapter, request, new Date());
+  const results = await ingestEvents(env, integration, events);
+  return { results, answer: (adapter.answer ?? summaryAnswer)(results) };
+}
+
+export const ingestRoutes = new Hono<{ Bindings: Env }>().on(
+  ['POST', 'GET'],
+  '/integration/:type/v1/:key',
+  async (c) => {
+    // Read (and bound) the body first, so that no answer leaves before the sender has finished.
+    const request = await readInbound(c.req.raw);
+    // A configuration load this request starts serves the requests waiting on it even if this one is dropped.
+    const keepAlive = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
+    const { answer } = await receive(c.env, c.req.param('type'), c.req.param('key'), request, keepAlive);
+    return c.json(answer as object, 202);
+  },
+);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, postEvent, send, setUpIntegration } from '../test/helpers';
+import { api, postEvent, send, setUpIntegration } from '../../test/helpers';
 
 let key: string;
 beforeAll(async () => {

@@ -1,0 +1,17 @@
+// Every integration type and its adapter. An integration's `type` is the segment of its URL,
+// /integration/{type}/v1/{key}; the drop-in APIs of other pagers reach their adapters by their own doors.
+import type { Adapter } from './adapter';
+import { alertmanager } from './adapters/alertmanager';
+import { standard } from './adapters/standard';
+
+export const adapters = {
+  standard,
+  alertmanager,
+} satisfies Record<string, Adapter>;
+
+export type IntegrationType = keyof typeof adapters;
+export const integrationTypes = Object.keys(adapters) as [IntegrationType, ...IntegrationType[]];
+
+export function adapterFor(type: string): Adapter | undefined {
+  return Object.hasOwn(adapters, type) ? adapters[type as IntegrationType] : undefined;
+}
