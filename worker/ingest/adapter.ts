@@ -20,15 +20,27 @@ export interface EventResult extends IngestResult {
   eventId: string;
 }
 
+/** What an adapter is given beside the request. */
+export interface AdapterContext {
+  /** When the request arrived. */
+  now: Date;
+  /** Names an event that carries no identity of its own. */
+  newId: () => string;
+  /**
+   * The integration as configured (its fields in the configuration document): a tool with
+   * settings (generic-webhook's `mapping`) reads and checks its own.
+   */
+  settings: Readonly<Record<string, unknown>>;
+}
+
 export interface Adapter {
   /** As people know the tool: the README and the console show it. */
   readonly title: string;
   /**
    * The events one request carries (an Alertmanager group: one per alert), or throws the 400 that
-   * names the problem (`validate`) for a request that can never succeed. Pure: `now` is the time of
-   * arrival; `newId` names an event that carries no identity of its own.
+   * names the problem (`validate`) for a request that can never succeed. Pure.
    */
-  events(request: InboundRequest, now: Date, newId: () => string): AlertEvent[];
+  events(request: InboundRequest, context: AdapterContext): AlertEvent[];
   /** The 2xx answer in the tool's own terms; by default `{status: "success", events: [...]}`. */
   answer?(results: EventResult[]): unknown;
 }

@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { integrationByKey, type KeepAlive } from '../config/live';
 import { errorSchema, HttpError, jsonLimitProblem, readLimitedBody } from '../http';
-import { summaryAnswer, type Adapter, type EventResult, type InboundRequest } from './adapter';
+import { summaryAnswer, type Adapter, type AdapterContext, type EventResult, type InboundRequest } from './adapter';
 import { standardEventSchema } from './adapters/standard';
 import type { AlertEvent } from './event';
 import { ingestEvents } from './pipeline';
@@ -75,10 +75,14 @@ export async function readInbound(raw: Request): Promise<InboundRequest | null> 
 export const tooLarge = () => new HttpError(413, 'payload_too_large', `the body is over ${MAX_BODY_BYTES} bytes`);
 
 /** The events an adapter makes of a request. Nothing a sender sends is a 5xx: an adapter's slip is a 400. */
-export function eventsOf(adapter: Adapter, request: InboundRequest, now: Date): AlertEvent[] {
+export function eventsOf(
+  adapter: Adapter,
+  request: InboundRequest,
+  context: Omit<AdapterContext, 'newId'>,
+): AlertEvent[] {
   const parsed = { ...request, json: jsonOf(request.text) };
   try {
-    return adapter.events(parsed, now, () => crypto.randomUUID());
+    return adapter.events(parsed, { ...context, newId: () => crypto.randomUUID() });
   } catch (error) {
     if (error instanceof HttpError) throw error;
     console.error(`ingest: the ${adapter.title} adapter could not read a request`, error);
@@ -107,7 +111,7 @@ export async function receive(
     throw new HttpError(404, 'unknown_integration', 'no integration has this key');
   }
   if (request === null) throw tooLarge();
-  const events = eventsOf(adapter, request, new Date());
+  const events = eventsOf(adapter, request, { now: new Date(), settings: integration.settings });
   const results = await ingestEvents(env, integration, events);
   return { results, answer: (adapter.answer ?? summaryAnswer)(results) };
 }

@@ -78,7 +78,7 @@ export function prometheusAlertEvent(
 
 export const alertmanager: Adapter = {
   title: 'Prometheus Alertmanager',
-  events(request, now) {
+  events(request, { now }) {
     const group = validate(webhookSchema, jsonBody(request, 'Alertmanager'), 'Alertmanager notification');
     return group.alerts.map((alert) =>
       prometheusAlertEvent(alert, alert.status === 'resolved', now, text(group.externalURL)),

@@ -49,7 +49,7 @@ export function normalizeStandardEvent(event: StandardEvent, now: Date, newId: (
 
 export const standard: Adapter = {
   title: 'Tocsin standard API',
-  events(request, now, newId) {
+  events(request, { now, newId }) {
     if (!isJsonContentType(request.headers.get('content-type') ?? undefined)) {
       throw new HttpError(415, 'unsupported_media_type', 'send the event as Content-Type: application/json');
     }

@@ -24,4 +24,8 @@ export function inbound(
 
 /** The events an adapter makes of a body, as the HTTP door would hand it over. */
 export const eventsFrom = (adapter: Adapter, ...args: Parameters<typeof inbound>) =>
-  eventsOf(adapter, inbound(...args), ARRIVAL);
+  eventsOf(adapter, inbound(...args), { now: ARRIVAL, settings: {} });
+
+/** The same, for an integration configured with these settings (its fields in the configuration document). */
+export const eventsWith = (adapter: Adapter, settings: Record<string, unknown>, ...args: Parameters<typeof inbound>) =>
+  eventsOf(adapter, inbound(...args), { now: ARRIVAL, settings });
