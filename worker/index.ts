@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { apiRoutes } from './api/app';
 import { errorResponse, HttpError } from './http';
+import { pagerdutyRoutes } from './ingest/dropin/pagerduty';
 import { ingestRoutes } from './ingest/routes';
 import { respondByEmail } from './respond/email';
 import { respondRoutes } from './respond/routes';
@@ -15,12 +16,13 @@ export { HandoffObject } from './notify/handoff-object';
 
 export const app = new Hono<{ Bindings: Env }>()
   .route('/', ingestRoutes)
+  .route('/', pagerdutyRoutes)
   .route('/', calendarRoutes)
   .route('/', respondRoutes)
   .route('/api/v1', apiRoutes)
   .notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    const ours = ['/api/', '/integration/', '/calendar/', '/respond/', '/webhooks/'].some((prefix) =>
+    const ours = ['/api/', '/integration/', '/calendar/', '/respond/', '/webhooks/', '/v2/'].some((prefix) =>
       path.startsWith(prefix),
     );
     if (c.env.WEB && !ours) return c.env.WEB.fetch(c.req.raw);

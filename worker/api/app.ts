@@ -1,6 +1,7 @@
 // /api/v1: the REST API, behind bearer tokens; its OpenAPI document comes from its route definitions.
 import { authenticate } from './auth';
 import { configRoutes } from './config';
+import { changeRoutes } from './changes';
 import { contactMethodRoutes } from './contact-methods';
 import { extensionRoutes } from './extensions';
 import { incidentRoutes } from './incidents';
@@ -22,6 +23,7 @@ for (const routes of [
   incidentRoutes,
   serviceRoutes,
   extensionRoutes,
+  changeRoutes,
   tokenRoutes,
   scheduleRoutes,
   userRoutes,

@@ -241,3 +241,20 @@ export const extensionCalls = sqliteTable(
   },
   (t) => [index('extension_calls_service').on(t.serviceId, t.queuedAt)],
 );
+
+/** Change events (deploys, config changes) a service's tools reported: context for its incidents, paging nobody. */
+export const changeEvents = sqliteTable(
+  'change_events',
+  {
+    id: text('id').primaryKey(),
+    serviceId: text('service_id').notNull(),
+    integrationId: text('integration_id').notNull(),
+    summary: text('summary').notNull(),
+    source: text('source'),
+    /** When the change happened, by its sender; `received_at` is when it arrived. */
+    happenedAt: text('happened_at').notNull(),
+    receivedAt: text('received_at').notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('change_events_service').on(t.serviceId, t.happenedAt)],
+);

@@ -2,11 +2,13 @@
 // /integration/{type}/v1/{key}; the drop-in APIs of other pagers reach their adapters by their own doors.
 import type { Adapter } from './adapter';
 import { alertmanager } from './adapters/alertmanager';
+import { pagerduty } from './adapters/pagerduty';
 import { standard } from './adapters/standard';
 
 export const adapters = {
   standard,
   alertmanager,
+  pagerduty,
 } satisfies Record<string, Adapter>;
 
 export type IntegrationType = keyof typeof adapters;
