@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { apiRoutes } from './api/app';
 import { errorResponse, HttpError } from './http';
+import { opsgenieRoutes } from './ingest/dropin/opsgenie';
 import { pagerdutyRoutes } from './ingest/dropin/pagerduty';
 import { ingestRoutes } from './ingest/routes';
 import { respondByEmail } from './respond/email';
@@ -17,6 +18,7 @@ export { HandoffObject } from './notify/handoff-object';
 export const app = new Hono<{ Bindings: Env }>()
   .route('/', ingestRoutes)
   .route('/', pagerdutyRoutes)
+  .route('/', opsgenieRoutes)
   .route('/', calendarRoutes)
   .route('/', respondRoutes)
   .route('/api/v1', apiRoutes)

@@ -22,10 +22,12 @@ export type IncidentCommand =
   | { type: 'acknowledge'; channel?: string }
   | { type: 'resolve'; channel?: string }
   | { type: 'comment'; text: string }
+  /** A new summary or description from the tool that raised it (Opsgenie's message and description updates). */
+  | { type: 'update'; summary?: string; description?: string }
   | { type: 'reassign'; escalation: Escalation; label: string };
 
 export interface CommandResult {
-  action: 'acknowledged' | 'resolved' | 'commented' | 'reassigned' | 'ignored';
+  action: 'acknowledged' | 'resolved' | 'commented' | 'updated' | 'reassigned' | 'ignored';
   incident: Incident;
   message?: string;
 }

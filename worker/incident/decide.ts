@@ -14,6 +14,7 @@ import {
   needsNewIncident,
   openIncident,
   resolve,
+  update,
   type AlertRecord,
   type Incident,
   type NewIncident,
@@ -188,6 +189,10 @@ function onCommand(state: State, input: Extract<Input, { type: 'command' }>, now
     }
     case 'comment':
       return fromOutcome(comment(incident, actor, now, command.text), incident, state.escalation, now);
+    case 'update': {
+      const { type: _type, ...change } = command;
+      return fromOutcome(update(incident, actor, now, change), incident, state.escalation, now);
+    }
   }
 }
 

@@ -33,7 +33,7 @@ export interface AlertRecord {
 
 /** What happened to the incident: its new state and what to record. */
 export interface Change {
-  action: 'created' | 'deduplicated' | 'acknowledged' | 'resolved' | 'commented';
+  action: 'created' | 'deduplicated' | 'acknowledged' | 'resolved' | 'commented' | 'updated';
   incident: Incident;
   timeline: TimelineEntry[];
   alert: AlertRecord | null;
@@ -161,6 +161,24 @@ export function resolve(
     action: 'resolved',
     incident: { ...incident, status: 'resolved', resolvedAt: at },
     timeline: [{ type: 'resolved', at, actor, details }],
+    alert: null,
+  };
+}
+
+/** The tool that raised the incident retitled or described it; a resolved incident keeps its words. */
+export function update(
+  incident: Incident,
+  actor: Actor,
+  now: Date,
+  change: { summary?: string; description?: string },
+): Outcome {
+  if (incident.status === 'resolved') {
+    return { action: 'ignored', message: `incident #${incident.number} is resolved` };
+  }
+  return {
+    action: 'updated',
+    incident: change.summary === undefined ? incident : { ...incident, summary: change.summary },
+    timeline: [{ type: 'updated', at: now.toISOString(), actor, details: change }],
     alert: null,
   };
 }

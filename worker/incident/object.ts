@@ -128,6 +128,11 @@ export class IncidentObject extends DurableObject<Env> {
     });
   }
 
+  /** This object's newest incident (the one its dedup key names now), if it has any. */
+  latestIncident(): Incident | null {
+    return this.latest;
+  }
+
   /** Acts on one of this object's incidents; null when it has no incident with that id. */
   command(id: string, command: IncidentCommand, actor: Actor): CommandResult | null {
     const incident = this.find(id);

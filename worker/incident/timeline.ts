@@ -32,6 +32,7 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
     channel: z.string().optional(),
   }),
   entry('comment', { text: z.string() }),
+  entry('updated', { summary: z.string().optional(), description: z.string().optional() }),
   entry('reassigned', { to: z.string() }),
   entry('not_paged', { reason: z.string() }),
   entry('escalated', { ...place, users: z.array(z.string()), via, due: z.string() }),

@@ -2,6 +2,7 @@
 // /integration/{type}/v1/{key}; the drop-in APIs of other pagers reach their adapters by their own doors.
 import type { Adapter } from './adapter';
 import { alertmanager } from './adapters/alertmanager';
+import { opsgenie } from './adapters/opsgenie';
 import { pagerduty } from './adapters/pagerduty';
 import { standard } from './adapters/standard';
 
@@ -9,6 +10,7 @@ export const adapters = {
   standard,
   alertmanager,
   pagerduty,
+  opsgenie,
 } satisfies Record<string, Adapter>;
 
 export type IntegrationType = keyof typeof adapters;
