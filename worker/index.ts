@@ -2,8 +2,10 @@
 import { Hono } from 'hono';
 import { apiRoutes } from './api/app';
 import { errorResponse, HttpError } from './http';
+import { goalertRoutes } from './ingest/dropin/goalert';
 import { opsgenieRoutes } from './ingest/dropin/opsgenie';
 import { pagerdutyRoutes } from './ingest/dropin/pagerduty';
+import { prometheusRoutes } from './ingest/dropin/prometheus';
 import { ingestRoutes } from './ingest/routes';
 import { respondByEmail } from './respond/email';
 import { respondRoutes } from './respond/routes';
@@ -19,6 +21,8 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/', ingestRoutes)
   .route('/', pagerdutyRoutes)
   .route('/', opsgenieRoutes)
+  .route('/', prometheusRoutes)
+  .route('/', goalertRoutes)
   .route('/', calendarRoutes)
   .route('/', respondRoutes)
   .route('/api/v1', apiRoutes)

@@ -2,8 +2,10 @@
 // /integration/{type}/v1/{key}; the drop-in APIs of other pagers reach their adapters by their own doors.
 import type { Adapter } from './adapter';
 import { alertmanager } from './adapters/alertmanager';
+import { goalert } from './adapters/goalert';
 import { opsgenie } from './adapters/opsgenie';
 import { pagerduty } from './adapters/pagerduty';
+import { prometheus } from './adapters/prometheus';
 import { standard } from './adapters/standard';
 
 export const adapters = {
@@ -11,6 +13,8 @@ export const adapters = {
   alertmanager,
   pagerduty,
   opsgenie,
+  prometheus,
+  goalert,
 } satisfies Record<string, Adapter>;
 
 export type IntegrationType = keyof typeof adapters;

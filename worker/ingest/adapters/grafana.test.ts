@@ -61,7 +61,12 @@ describe('the Grafana adapter', () => {
   it('names the rule of an alert that reports no data, and keys an alert without a fingerprint by its labels', () => {
     const noData = (ref: string) => ({
       status: 'firing',
-      labels: { alertname: 'DatasourceNoData', rulename: 'Disk usage', datasource_uid: 'PBFA97CFB590B2093', ref_id: ref },
+      labels: {
+        alertname: 'DatasourceNoData',
+        rulename: 'Disk usage',
+        datasource_uid: 'PBFA97CFB590B2093',
+        ref_id: ref,
+      },
     });
     const events = eventsFrom(grafana, { alerts: [noData('A'), noData('B'), noData('A')] });
     expect(events[0]).toMatchObject({ summary: 'Disk usage: DatasourceNoData', urgency: 'high' });
