@@ -22,6 +22,8 @@ export default defineConfig(async () => {
                   SLACK_SIGNING_SECRET: 'test-slack-secret',
                   TWILIO_AUTH_TOKEN: 'test-twilio-token',
                   TELEGRAM_WEBHOOK_SECRET: 'test-telegram-secret',
+                  // SNS certificates and subscription URLs come from a fake here, not Amazon's hosts.
+                  SNS_CERTIFICATE_BASE_URL: 'https://sns.fake/',
                 },
                 // The console is its own Worker (web/); here a stand-in shows what reaches it.
                 serviceBindings: { WEB: () => new Response('console', { headers: { 'content-type': 'text/html' } }) },

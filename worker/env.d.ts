@@ -17,6 +17,8 @@ interface Env {
   TOCSIN_SIGNING_KEY?: string;
   /** Lets webhooks, Teams, Discord and push reach private, loopback and link-local addresses. */
   TOCSIN_ALLOW_PRIVATE_TARGETS?: string;
+  /** Tests and local mode: where SNS signing certificates and subscription URLs may be instead of Amazon's SNS hosts. */
+  SNS_CERTIFICATE_BASE_URL?: string;
   // Providers: a channel without its credentials delivers to the log. Every base URL can be moved.
   RESEND_API_KEY?: string;
   RESEND_BASE_URL?: string;

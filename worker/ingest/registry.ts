@@ -2,6 +2,7 @@
 // /integration/{type}/v1/{key}; the drop-in APIs of other pagers reach their adapters by their own doors.
 import type { Adapter } from './adapter';
 import { alertmanager } from './adapters/alertmanager';
+import { cloudwatch } from './adapters/cloudwatch';
 import { goalert } from './adapters/goalert';
 import { opsgenie } from './adapters/opsgenie';
 import { pagerduty } from './adapters/pagerduty';
@@ -15,6 +16,7 @@ export const adapters = {
   opsgenie,
   prometheus,
   goalert,
+  cloudwatch,
 } satisfies Record<string, Adapter>;
 
 export type IntegrationType = keyof typeof adapters;

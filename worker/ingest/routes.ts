@@ -11,6 +11,7 @@ import { standardEventSchema } from './adapters/standard';
 import type { AlertEvent } from './event';
 import { ingestEvents } from './pipeline';
 import { adapterFor } from './registry';
+import { openSnsEnvelope } from './sns';
 
 export const MAX_BODY_BYTES = 512 * 1024;
 
@@ -92,6 +93,11 @@ export function eventsOf(
   }
 }
 
+/** Tools whose requests arrive in an envelope to open and check first (an answer when it held no alert). */
+const envelopes: Record<string, (json: unknown, env: Env) => Promise<{ answer: object } | null>> = {
+  cloudwatch: openSnsEnvelope,
+};
+
 export interface Received {
   results: EventResult[];
   answer: unknown;
@@ -111,6 +117,9 @@ export async function receive(
     throw new HttpError(404, 'unknown_integration', 'no integration has this key');
   }
   if (request === null) throw tooLarge();
+  const envelope = envelopes[type];
+  const opened = envelope ? await envelope(jsonOf(request.text), env) : null;
+  if (opened) return { results: [], answer: opened.answer };
   const events = eventsOf(adapter, request, { now: new Date(), settings: integration.settings });
   const results = await ingestEvents(env, integration, events);
   return { results, answer: (adapter.answer ?? summaryAnswer)(results) };
