@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
 import { handleSchema, localeSchema, roleSchema } from '../vocabulary';
 import { integrationTypes } from '../ingest/registry';
+import { MAX_RULES, routingRuleSchema, suppressionRuleSchema } from '../ingest/routing';
 import { extensionConfigSchema, type ExtensionConfig } from '../notify/extension';
 import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
 import {
@@ -90,6 +91,8 @@ export const serviceConfigSchema = z
       .positive()
       .max(90 * 24 * 60)
       .optional(),
+    /** Noise cut before anyone is paged: drop, record quietly, or change the urgency (first match wins). */
+    suppression_rules: z.array(suppressionRuleSchema).max(MAX_RULES).optional(),
   })
   .strict();
 
@@ -101,6 +104,8 @@ export const integrationConfigSchema = z
     /** Generated when absent, and then kept across applies. */
     key: integrationKeySchema.optional(),
     service: handleSchema,
+    /** Where its events go when not to `service`: the first rule that matches wins. */
+    routing_rules: z.array(routingRuleSchema).max(MAX_RULES).optional(),
   })
   .strict();
 

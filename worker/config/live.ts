@@ -82,5 +82,12 @@ export async function integrationByKey(d1: D1Database, key: string, keepAlive?: 
   const id = integration && ids.integrations.get(integration.id);
   const serviceId = integration && ids.services.get(integration.service);
   if (!integration || id === undefined || serviceId === undefined) return undefined;
-  return { id, handle: integration.id, type: integration.type, serviceId, settings: integration };
+  return {
+    id,
+    handle: integration.id,
+    type: integration.type,
+    serviceId,
+    settings: integration,
+    stages: { config, serviceIds: ids.services },
+  };
 }

@@ -169,7 +169,19 @@ export function renameEverywhere<K extends Kind>(
         return service;
       }),
     integrations: named(config.integrations, 'integrations').map((integration) =>
-      kind === 'services' ? { ...integration, service: one(integration.service) } : integration,
+      kind === 'services'
+        ? {
+            ...integration,
+            service: one(integration.service),
+            ...(integration.routing_rules === undefined
+              ? {}
+              : {
+                  routing_rules: integration.routing_rules.map((rule) =>
+                    'service' in rule ? { ...rule, service: one(rule.service) } : rule,
+                  ),
+                }),
+          }
+        : integration,
     ),
     extensions: named(config.extensions, 'extensions').map((extension) =>
       kind === 'services' ? { ...extension, service: one(extension.service) } : extension,
@@ -272,6 +284,9 @@ export function inconsistencies(
   const keys = new Map<string, string>();
   result.integrations.forEach((integration, i) => {
     reference('integrations', [i, 'service'], 'services', integration.service);
+    integration.routing_rules?.forEach((rule, r) => {
+      if ('service' in rule) reference('integrations', [i, 'routing_rules', r, 'service'], 'services', rule.service);
+    });
     const key = integration.key ?? current.integrations.find((c) => c.id === integration.id)?.key;
     const holder = key === undefined ? undefined : keys.get(key);
     if (holder !== undefined) {

@@ -130,6 +130,8 @@ function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effe
   const service = serviceOf(incident, stored);
   const snapshot: Escalation = {
     ...escalationFor(service?.routing, stored.config, service, 0),
+    // Recorded, nobody paged: the stage before the incident said why.
+    ...(incident.quiet === undefined ? {} : { policy: null, reason: incident.quiet }),
     service: {
       name: service?.name ?? null,
       extensions: stored.config.extensions.filter((e) => service !== undefined && e.service === service.id),

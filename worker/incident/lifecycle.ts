@@ -20,6 +20,8 @@ export interface Incident {
   acknowledgedAt: string | null;
   resolvedAt: string | null;
   lastEventAt: string;
+  /** Why nobody is paged for it, when a stage before it said so (routed to no one, suppressed). */
+  quiet?: string;
 }
 
 /** One entry of an incident's alert log: an open event that opened or joined it. */
@@ -83,6 +85,7 @@ export function openIncident(ids: NewIncident, event: AlertEvent, actor: Actor, 
     acknowledgedAt: null,
     resolvedAt: null,
     lastEventAt: event.eventTime,
+    ...(event.quiet === undefined ? {} : { quiet: event.quiet }),
   };
   return {
     action: 'created',

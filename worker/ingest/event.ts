@@ -22,5 +22,7 @@ export const alertEventSchema = z.object({
   link: z.string().optional(),
   /** The tool's details (labels, tags, custom details), which routing reads by path. */
   details: z.record(z.string(), z.unknown()).optional(),
+  /** Set by the stages before the incident (routing to no one, a suppression rule): recorded, nobody paged. */
+  quiet: z.string().optional(),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;

@@ -1,7 +1,11 @@
-// The path from normalized events to incidents, shared by every entry point (HTTP, email).
+// The path from normalized events to incidents, shared by every entry point (HTTP, email): each
+// event is routed by its integration's rules, passes its service's suppression rules, and goes to
+// the object that owns its dedup key.
+import type { Configuration } from '../config/document';
 import { incidentObjectName, type IngestResult } from '../incident/commands';
 import type { EventResult } from './adapter';
 import type { AlertEvent } from './event';
+import { route, suppress, type RoutingRule, type SuppressionRule } from './routing';
 
 export interface IngestingIntegration {
   id: string;
@@ -9,21 +13,48 @@ export interface IngestingIntegration {
   serviceId: string;
 }
 
+/** What the stages before the incident read of the configuration: rules, and services' ids. */
+export interface Stages {
+  config: Pick<Configuration, 'integrations' | 'services'>;
+  serviceIds: ReadonlyMap<string, string>;
+}
+
+/** An event and the service it was routed to; null when a suppression rule dropped it. */
+export function staged(
+  integration: Pick<IngestingIntegration, 'handle' | 'serviceId'>,
+  event: AlertEvent,
+  stages: Stages | null,
+): { event: AlertEvent; serviceId: string } | null {
+  if (stages === null) return { event, serviceId: integration.serviceId };
+  const configured = stages.config.integrations.find((i) => i.id === integration.handle);
+  const rules = (configured?.routing_rules ?? []) as RoutingRule[];
+  const routed = route(event, rules, configured?.service ?? '');
+  const serviceId = stages.serviceIds.get(routed.service) ?? integration.serviceId;
+  const service = stages.config.services.find((s) => stages.serviceIds.get(s.id) === serviceId);
+  const kept = suppress(routed.event, (service?.suppression_rules ?? []) as SuppressionRule[]);
+  return kept && { event: kept, serviceId };
+}
+
 export async function ingestEvents(
   env: Env,
   integration: IngestingIntegration,
   events: AlertEvent[],
+  stages: Stages | null = null,
 ): Promise<EventResult[]> {
-  const target = {
-    integrationId: integration.id,
-    integrationHandle: integration.handle,
-    serviceId: integration.serviceId,
-  };
   return Promise.all(
-    events.map(async (event) => {
-      const incident = env.INCIDENTS.getByName(incidentObjectName(integration.id, event.eventId));
-      const result: IngestResult = await incident.ingest(target, event);
-      return { ...result, eventId: event.eventId };
+    events.map(async (event): Promise<EventResult> => {
+      const next = staged(integration, event, stages);
+      if (next === null) {
+        return { action: 'ignored', incident: null, message: 'dropped by a suppression rule', eventId: event.eventId };
+      }
+      const target = {
+        integrationId: integration.id,
+        integrationHandle: integration.handle,
+        serviceId: next.serviceId,
+      };
+      const incident = env.INCIDENTS.getByName(incidentObjectName(integration.id, next.event.eventId));
+      const result: IngestResult = await incident.ingest(target, next.event);
+      return { ...result, eventId: next.event.eventId };
     }),
   );
 }

@@ -2,6 +2,11 @@
 // /integration/{type}/v1/{key}; the drop-in APIs of other pagers reach their adapters by their own doors.
 import type { Adapter } from './adapter';
 import { alertmanager } from './adapters/alertmanager';
+import { azureMonitor } from './adapters/azure-monitor';
+import { datadog } from './adapters/datadog';
+import { gcpMonitoring } from './adapters/gcp-monitoring';
+import { grafana } from './adapters/grafana';
+import { newrelic } from './adapters/newrelic';
 import { cloudwatch } from './adapters/cloudwatch';
 import { goalert } from './adapters/goalert';
 import { opsgenie } from './adapters/opsgenie';
@@ -17,6 +22,11 @@ export const adapters = {
   prometheus,
   goalert,
   cloudwatch,
+  grafana,
+  'azure-monitor': azureMonitor,
+  'gcp-monitoring': gcpMonitoring,
+  datadog,
+  newrelic,
 } satisfies Record<string, Adapter>;
 
 export type IntegrationType = keyof typeof adapters;

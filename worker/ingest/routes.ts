@@ -121,7 +121,7 @@ export async function receive(
   const opened = envelope ? await envelope(jsonOf(request.text), env) : null;
   if (opened) return { results: [], answer: opened.answer };
   const events = eventsOf(adapter, request, { now: new Date(), settings: integration.settings });
-  const results = await ingestEvents(env, integration, events);
+  const results = await ingestEvents(env, integration, events, integration.stages);
   return { results, answer: (adapter.answer ?? summaryAnswer)(results) };
 }
 

@@ -11,11 +11,8 @@ import { alertmanagerAlertSchema, severityUrgency } from './alertmanager';
 const grafanaAlertSchema = alertmanagerAlertSchema.extend({
   dashboardURL: z.string().optional(),
   panelURL: z.string().optional(),
-  silenceURL: z.string().optional(),
-  imageURL: z.string().optional(),
   // Go writes a nil map as null: an alert with no data has no values.
   values: z.record(z.string(), z.unknown()).nullish(),
-  valueString: z.string().optional(),
 });
 
 const webhookSchema = z.looseObject({
@@ -47,11 +44,7 @@ function grafanaAlertEvent(alert: z.infer<typeof grafanaAlertSchema>, now: Date,
     ...(name === undefined ? {} : { metric: name }),
     source: 'grafana',
     ...(href === undefined ? {} : { link: href }),
-    details: {
-      labels: l,
-      annotations: a,
-      ...(alert.values ? { values: alert.values } : text(alert.valueString) ? { values: alert.valueString } : {}),
-    },
+    details: { labels: l, annotations: a, ...(alert.values ? { values: alert.values } : {}) },
   };
 }
 

@@ -1,0 +1,173 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api, postEvent } from '../test/helpers';
+import { conditionSchema, matches } from './conditions';
+import type { AlertEvent } from './event';
+import { route, routingRuleSchema, suppress, suppressionRuleSchema } from './routing';
+
+const event: AlertEvent = {
+  eventId: 'e1',
+  action: 'open',
+  summary: 'RDS storage low on orders-db',
+  urgency: 'high',
+  eventTime: '2026-11-24T17:00:00.000Z',
+  payload: { labels: { team: 'payments' } },
+  resource: 'orders-db',
+  metric: 'FreeStorageSpace',
+  details: { region: 'ap-northeast-2', free_gb: 3 },
+};
+
+const when = (condition: unknown) => conditionSchema.parse(condition);
+
+describe('conditions', () => {
+  it.each([
+    [{ all: [{ field: 'summary', op: 'contains', value: 'rds' }] }, true],
+    [{ all: [{ field: 'summary', op: 'contains', value: 'rds', ignore_case: false }] }, false],
+    [{ all: [{ field: 'summary', op: 'not_contains', value: 'redis' }] }, true],
+    [
+      {
+        all: [
+          { field: 'urgency', op: 'equals', value: 'high' },
+          { field: 'resource', op: 'regex', value: '^orders-' },
+        ],
+      },
+      true,
+    ],
+    [
+      {
+        any: [
+          { field: 'urgency', op: 'equals', value: 'low' },
+          { field: 'metric', op: 'equals', value: 'cpu' },
+        ],
+      },
+      false,
+    ],
+    [{ all: [{ field: 'details.free_gb', op: 'lt', value: 5 }] }, true],
+    [{ all: [{ field: 'custom_details.free_gb', op: 'gt', value: 5 }] }, false],
+    [{ all: [{ field: 'payload.labels.team', op: 'equals', value: 'payments' }] }, true],
+    [{ all: [{ field: 'details.nothing', op: 'exists' }] }, false],
+    [{ all: [{ field: 'event_type', op: 'not_equals', value: 'x' }] }, true],
+  ])('%j is %s', (condition, expected) => {
+    expect(matches(when(condition), event)).toBe(expected);
+  });
+
+  it('refuses an unknown field, a missing value and a broken regex, naming each', () => {
+    const parsed = conditionSchema.safeParse({
+      all: [
+        { field: 'colour', op: 'equals', value: 'red' },
+        { field: 'summary', op: 'equals' },
+        { field: 'summary', op: 'regex', value: '(' },
+      ],
+    });
+    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(['all.0.field', 'all.1.value', 'all.2.value']);
+  });
+});
+
+describe('routing and suppression rules', () => {
+  const rules = [
+    { when: { all: [{ field: 'summary', op: 'contains', value: 'RDS' }] }, service: 'db-rds' },
+    { when: { any: [{ field: 'urgency', op: 'equals', value: 'lowest' }] }, no_one: true },
+  ].map((r) => routingRuleSchema.parse(r));
+
+  it('sends an event where the first matching rule says, else to the integration’s service', () => {
+    expect(route(event, rules, 'db').service).toBe('db-rds');
+    expect(route({ ...event, summary: 'CPU high' }, rules, 'db')).toEqual({
+      service: 'db',
+      event: { ...event, summary: 'CPU high' },
+    });
+    expect(route({ ...event, summary: 'x', urgency: 'lowest' }, rules, 'db').event.quiet).toBe(
+      'a routing rule sends it to no one',
+    );
+  });
+
+  it('drops, quiets, or changes the urgency of an event, by the first matching rule', () => {
+    const suppression = [
+      { name: 'test boxes', when: { all: [{ field: 'resource', op: 'regex', value: '^test-' }] }, action: 'drop' },
+      { when: { all: [{ field: 'metric', op: 'equals', value: 'FreeStorageSpace' }] }, action: { urgency: 'low' } },
+      {
+        name: 'staging',
+        when: { all: [{ field: 'details.region', op: 'equals', value: 'staging' }] },
+        action: 'quiet',
+      },
+    ].map((r) => suppressionRuleSchema.parse(r));
+    expect(suppress({ ...event, resource: 'test-1' }, suppression)).toBeNull();
+    expect(suppress(event, suppression)?.urgency).toBe('low');
+    expect(suppress({ ...event, metric: 'x', details: { region: 'staging' } }, suppression)?.quiet).toBe(
+      'suppressed by rule staging',
+    );
+    expect(suppress({ ...event, metric: 'x' }, suppression)).toEqual({ ...event, metric: 'x' });
+  });
+});
+
+describe('routing in the real runtime', () => {
+  const KEY = 'key-routing-0123456789abc';
+  beforeAll(async () => {
+    const result = await api('PUT', '/config', {
+      users: [{ id: 'rina', name: 'Rina' }],
+      services: [
+        { id: 'db', name: 'DB', routing: { user: 'rina' } },
+        {
+          id: 'db-rds',
+          name: 'DB RDS',
+          routing: { user: 'rina' },
+          suppression_rules: [
+            {
+              name: 'snapshots',
+              when: { all: [{ field: 'summary', op: 'contains', value: 'snapshot' }] },
+              action: 'drop',
+            },
+          ],
+        },
+      ],
+      integrations: [
+        {
+          id: 'routed',
+          name: 'Routed',
+          type: 'standard',
+          service: 'db',
+          key: KEY,
+          routing_rules: [
+            { when: { all: [{ field: 'summary', op: 'contains', value: 'RDS' }] }, service: 'db-rds' },
+            { when: { any: [{ field: 'urgency', op: 'equals', value: 'lowest' }] }, no_one: true },
+          ],
+        },
+      ],
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+  });
+
+  it('opens the incident on the service a rule names, quietly for no one, and drops what suppression drops', async () => {
+    const rds = await postEvent(KEY, { summary: 'RDS CPU high', event_id: 'route-1' });
+    expect((await api('GET', `/incidents/${rds.body.incident_id}`)).body.service).toBe('db-rds');
+    const other = await postEvent(KEY, { summary: 'Disk full', event_id: 'route-2' });
+    expect((await api('GET', `/incidents/${other.body.incident_id}`)).body.service).toBe('db');
+
+    const quiet = await postEvent(KEY, { summary: 'FYI', event_id: 'route-3', urgency: 'lowest' });
+    const detail = (await api('GET', `/incidents/${quiet.body.incident_id}`)).body;
+    const notPaged = detail.timeline.find((t: { type: string }) => t.type === 'not_paged');
+    expect(notPaged?.details.reason).toBe('a routing rule sends it to no one');
+
+    const dropped = await postEvent(KEY, { summary: 'RDS snapshot taken', event_id: 'route-4' });
+    expect(dropped.body).toMatchObject({
+      action: 'ignored',
+      message: 'dropped by a suppression rule',
+      incident_id: null,
+    });
+  });
+
+  it('refuses a rule that names an unknown service, naming the field', async () => {
+    const result = await api('PUT', '/config', {
+      integrations: [
+        {
+          id: 'routed',
+          name: 'Routed',
+          type: 'standard',
+          service: 'db',
+          key: KEY,
+          routing_rules: [{ when: { all: [{ field: 'summary', op: 'contains', value: 'x' }] }, service: 'nope' }],
+        },
+      ],
+    });
+    expect(result.status).toBe(400);
+    expect(result.body.fields[0].field).toBe('integrations[0].routing_rules[0].service');
+  });
+});
