@@ -24,6 +24,7 @@ export default defineConfig(async () => {
                   TELEGRAM_WEBHOOK_SECRET: 'test-telegram-secret',
                   // SNS certificates and subscription URLs come from a fake here, not Amazon's hosts.
                   SNS_CERTIFICATE_BASE_URL: 'https://sns.fake/',
+                  EMAIL_DOMAIN: 'tocsin.test',
                 },
                 // The console is its own Worker (web/); here a stand-in shows what reaches it.
                 serviceBindings: { WEB: () => new Response('console', { headers: { 'content-type': 'text/html' } }) },

@@ -19,6 +19,8 @@ interface Env {
   TOCSIN_ALLOW_PRIVATE_TARGETS?: string;
   /** Tests and local mode: where SNS signing certificates and subscription URLs may be instead of Amazon's SNS hosts. */
   SNS_CERTIFICATE_BASE_URL?: string;
+  /** The domain Email Routing sends to the Worker: email integrations' addresses are `{key}@{EMAIL_DOMAIN}`. */
+  EMAIL_DOMAIN?: string;
   // Providers: a channel without its credentials delivers to the log. Every base URL can be moved.
   RESEND_API_KEY?: string;
   RESEND_BASE_URL?: string;

@@ -7,7 +7,7 @@ import { opsgenieRoutes } from './ingest/dropin/opsgenie';
 import { pagerdutyRoutes } from './ingest/dropin/pagerduty';
 import { prometheusRoutes } from './ingest/dropin/prometheus';
 import { ingestRoutes } from './ingest/routes';
-import { respondByEmail } from './respond/email';
+import { receiveEmail } from './ingest/email';
 import { respondRoutes } from './respond/routes';
 import { consumeNotifications } from './notify/consumer';
 import { calendarRoutes } from './api/schedules';
@@ -48,6 +48,6 @@ export const app = new Hono<{ Bindings: Env }>()
 export default {
   fetch: app.fetch,
   queue: (batch, env) => consumeNotifications(batch, env),
-  // Every email is a reply to a notification until email ingest routes by the recipient.
-  email: (message, env) => respondByEmail(message, env),
+  // An alert to an email integration's address, or a reply to a notification.
+  email: (message, env, ctx) => receiveEmail(message, env, ctx),
 } satisfies ExportedHandler<Env>;

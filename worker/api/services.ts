@@ -18,6 +18,7 @@ import {
   type Configuration,
 } from '../config/document';
 import { loadConfig } from '../config/store';
+import { emailAddressOf } from '../ingest/adapters/email';
 import { administersTeam, configures, mayAddOverride } from '../permissions';
 import { changeOne, currentOne, noun, patchSchema, tagged, type Authorize } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
@@ -58,6 +59,7 @@ export const integrationSchema = z
     service_id: z.string(),
     key: z.string().optional().describe('only for those who configure'),
     ingest_url: z.string().optional().describe('only for those who configure'),
+    email_address: z.string().optional().describe("an email integration's address; only for those who configure"),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -128,9 +130,19 @@ function selectIntegrations(d1: D1Database, handle?: string) {
     .orderBy(integrations.createdAt, integrations.handle);
 }
 
+/** Where an integration is reached: the origin of its ingest URL, and the domain of its email address. */
+interface Places {
+  origin: string;
+  emailDomain: string | undefined;
+}
+const placesOf = (c: Context<ApiEnv>): Places => ({
+  origin: new URL(c.req.url).origin,
+  emailDomain: c.env.EMAIL_DOMAIN,
+});
+
 function integrationRowJson(
   row: { integration: typeof integrations.$inferSelect; service: string | null },
-  origin: string,
+  { origin, emailDomain }: Places,
   showKey: boolean,
 ) {
   const i = row.integration;
@@ -142,15 +154,16 @@ function integrationRowJson(
     service: row.service,
     service_id: i.serviceId,
     ...(showKey ? { key: i.key, ingest_url: `${origin}/integration/${i.type}/v1/${i.key}` } : {}),
+    ...(showKey && i.type === 'email' ? { email_address: emailAddressOf(i.key, emailDomain) } : {}),
     created_at: i.createdAt,
     updated_at: i.updatedAt,
   };
 }
 
-async function integrationJson(d1: D1Database, handle: string, origin: string, showKey: boolean) {
+async function integrationJson(d1: D1Database, handle: string, places: Places, showKey: boolean) {
   const row = await selectIntegrations(d1, handle).get();
   if (!row) throw new HttpError(404, 'not_found', `no integration is named ${handle}`);
-  return integrationRowJson(row, origin, showKey);
+  return integrationRowJson(row, places, showKey);
 }
 
 /** Keys let anyone send alerts: only those who may configure see them. */
@@ -373,10 +386,9 @@ openapi(
     responses: { 200: json(integrationListSchema, 'Every integration (keys only for those who configure)') },
   }),
   async (c) => {
-    const origin = new URL(c.req.url).origin;
     const showKey = seesKeys(c.get('principal'));
     const rows = await selectIntegrations(c.env.DB);
-    return c.json({ integrations: rows.map((row) => integrationRowJson(row, origin, showKey)) });
+    return c.json({ integrations: rows.map((row) => integrationRowJson(row, placesOf(c), showKey)) });
   },
 );
 
@@ -399,7 +411,7 @@ openapi(
       authorize: byTeam('integrations'),
     });
     await answerOne(c, 'integrations', integration.id);
-    return c.json(await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, true), 201);
+    return c.json(await integrationJson(c.env.DB, integration.id, placesOf(c), true), 201);
   },
 );
 
@@ -415,9 +427,7 @@ openapi(
   }),
   async (c) => {
     const integration = await answerOne(c, 'integrations', c.req.valid('param').id);
-    return c.json(
-      await integrationJson(c.env.DB, integration.id, new URL(c.req.url).origin, seesKeys(c.get('principal'))),
-    );
+    return c.json(await integrationJson(c.env.DB, integration.id, placesOf(c), seesKeys(c.get('principal'))));
   },
 );
 
@@ -440,7 +450,7 @@ openapi(
       authorize: byTeam('integrations'),
     });
     await answerOne(c, 'integrations', integration!.id);
-    return c.json(await integrationJson(c.env.DB, integration!.id, new URL(c.req.url).origin, true));
+    return c.json(await integrationJson(c.env.DB, integration!.id, placesOf(c), true));
   },
 );
 

@@ -5,6 +5,8 @@ import { escalationPolicySchema } from '../escalation/policy';
 import { handleSchema, localeSchema, roleSchema } from '../vocabulary';
 import { integrationTypes } from '../ingest/registry';
 import { MAX_RULES, routingRuleSchema, suppressionRuleSchema } from '../ingest/routing';
+import { emailSettingsSchema } from '../ingest/adapters/email';
+import { genericMappingSchema } from '../ingest/adapters/generic-webhook';
 import { extensionConfigSchema, type ExtensionConfig } from '../notify/extension';
 import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
 import {
@@ -106,6 +108,10 @@ export const integrationConfigSchema = z
     service: handleSchema,
     /** Where its events go when not to `service`: the first rule that matches wins. */
     routing_rules: z.array(routingRuleSchema).max(MAX_RULES).optional(),
+    /** For an `email` integration: how messages become incidents. */
+    email: emailSettingsSchema.optional(),
+    /** For a `generic-webhook` integration: where each field is in the body (JSONPath). */
+    mapping: genericMappingSchema.optional(),
   })
   .strict();
 

@@ -71,7 +71,9 @@ export function instantOf(value: unknown, now: Date): string {
 /** Urgency by a table of the tool's words (case-insensitive), else `fallback`. */
 export function urgencyBy(table: Record<string, Urgency>, value: unknown, fallback: Urgency): Urgency {
   if (typeof value !== 'string' && typeof value !== 'number') return fallback;
-  return table[String(value).trim().toLowerCase()] ?? fallback;
+  const word = String(value).trim().toLowerCase();
+  // Own keys only: a body's "constructor" is not Object's.
+  return Object.hasOwn(table, word) ? table[word]! : fallback;
 }
 
 /** A value inside a parsed body, by a dotted path (`labels.severity`, `alerts.0.labels`). */

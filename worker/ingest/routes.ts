@@ -81,7 +81,7 @@ export function eventsOf(
   request: InboundRequest,
   context: Omit<AdapterContext, 'newId'>,
 ): AlertEvent[] {
-  const parsed = { ...request, json: jsonOf(request.text) };
+  const parsed = { ...request, json: request.json ?? jsonOf(request.text) };
   try {
     return adapter.events(parsed, { ...context, newId: () => crypto.randomUUID() });
   } catch (error) {

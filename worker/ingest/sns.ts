@@ -101,7 +101,7 @@ export async function verifiedSnsMessage(json: unknown, env: Env): Promise<SnsMe
   const message = validate(snsMessageSchema, json, 'SNS message');
   const testBase = env.SNS_CERTIFICATE_BASE_URL;
   if (!isSnsUrl(message.SigningCertURL, testBase)) throw refused('its SigningCertURL is not an Amazon SNS URL');
-  let valid = false;
+  let valid: boolean;
   try {
     const key = await signingKey(message.SigningCertURL, message.SignatureVersion === '1' ? 'SHA-1' : 'SHA-256');
     const signature = Uint8Array.from(atob(message.Signature), (ch) => ch.charCodeAt(0));

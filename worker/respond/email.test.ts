@@ -1,4 +1,5 @@
 // Replying to a notification email acts on its incident, for the user whose address sent it.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, postEvent } from '../test/helpers';
@@ -49,7 +50,9 @@ async function reply(from: string, subject: string, text: string) {
     forward: vi.fn(),
     reply: vi.fn(),
   } as unknown as ForwardableEmailMessage;
-  await worker.email(message, env);
+  const ctx = createExecutionContext();
+  await worker.email(message, env, ctx);
+  await waitOnExecutionContext(ctx);
   return setReject;
 }
 

@@ -39,8 +39,11 @@ async function certificate(publicKey: CryptoKey): Promise<string> {
 let keys: CryptoKeyPair;
 let pem: string;
 
-async function signed(fields: Omit<SnsMessage, 'Signature' | 'SigningCertURL' | 'SignatureVersion'>) {
-  const message = { ...fields, SignatureVersion: '2' as const, SigningCertURL: CERT_URL, Signature: '' };
+type Unsigned = Pick<SnsMessage, 'Type' | 'MessageId' | 'TopicArn' | 'Message' | 'Timestamp'> &
+  Partial<Pick<SnsMessage, 'Subject' | 'SubscribeURL' | 'Token'>>;
+
+async function signed(fields: Unsigned) {
+  const message: SnsMessage = { ...fields, SignatureVersion: '2', SigningCertURL: CERT_URL, Signature: '' };
   const signature = await crypto.subtle.sign(
     'RSASSA-PKCS1-v1_5',
     keys.privateKey,
