@@ -2,6 +2,7 @@
 import { authenticate } from './auth';
 import { configRoutes } from './config';
 import { changeRoutes } from './changes';
+import { previewRoutes } from './preview';
 import { contactMethodRoutes } from './contact-methods';
 import { extensionRoutes } from './extensions';
 import { incidentRoutes } from './incidents';
@@ -24,6 +25,7 @@ for (const routes of [
   serviceRoutes,
   extensionRoutes,
   changeRoutes,
+  previewRoutes,
   tokenRoutes,
   scheduleRoutes,
   userRoutes,

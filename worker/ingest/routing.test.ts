@@ -1,5 +1,7 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, postEvent } from '../test/helpers';
+import { incidentObjectName } from '../incident/commands';
+import { ADMIN_TOKEN, api, postEvent, send } from '../test/helpers';
 import { conditionSchema, matches } from './conditions';
 import type { AlertEvent } from './event';
 import { route, routingRuleSchema, suppress, suppressionRuleSchema } from './routing';
@@ -169,5 +171,36 @@ describe('routing in the real runtime', () => {
     });
     expect(result.status).toBe(400);
     expect(result.body.fields[0].field).toBe('integrations[0].routing_rules[0].service');
+  });
+});
+
+describe('the preview of an integration', () => {
+  it('answers the events a sample would make and where each would go, changing nothing', async () => {
+    const sample = { summary: 'RDS failover', event_id: 'preview-1', urgency: 'high' };
+    const response = await send('/api/v1/integrations/routed/preview', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(sample),
+    });
+    expect(response.status).toBe(200);
+    const { events } = (await response.json()) as { events: Record<string, unknown>[] };
+    expect(events).toEqual([
+      expect.objectContaining({ event_id: 'preview-1', action: 'open', service: 'db-rds', pages: true, quiet: null }),
+    ]);
+    const integration = (await api('GET', '/integrations/routed')).body.id as string;
+    const object = env.INCIDENTS.getByName(incidentObjectName(integration, 'preview-1'));
+    expect(await object.latestIncident()).toBeNull();
+  });
+
+  it('answers 400 naming the field for a sample the tool could never send', async () => {
+    const response = await send('/api/v1/integrations/routed/preview', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: '{"urgency": "loud"}',
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { fields: { field: string }[] }).fields.map((f) => f.field)).toContain(
+      'summary',
+    );
   });
 });
