@@ -2,6 +2,7 @@
 import { authenticate } from './auth';
 import { configRoutes } from './config';
 import { changeRoutes } from './changes';
+import { maintenanceRoutes } from './maintenance';
 import { previewRoutes } from './preview';
 import { contactMethodRoutes } from './contact-methods';
 import { extensionRoutes } from './extensions';
@@ -26,6 +27,7 @@ for (const routes of [
   extensionRoutes,
   changeRoutes,
   previewRoutes,
+  maintenanceRoutes,
   tokenRoutes,
   scheduleRoutes,
   userRoutes,

@@ -47,12 +47,12 @@ openapi(
     const request = await readInbound(c.req.raw);
     if (request === null) throw tooLarge();
     const events = eventsOf(adapter, request, { now: new Date(), settings: integration });
-    const stages = { config: stored.config, serviceIds: stored.ids.services };
+    const stages = { config: stored.config, serviceIds: stored.ids.services, maintenance: stored.maintenance };
     const handles = new Map([...stored.ids.services].map(([handle, id]) => [id, handle]));
     const serviceId = stored.ids.services.get(integration.service)!;
     return c.json({
       events: events.map((event) => {
-        const next = staged({ handle: integration.id, serviceId }, event, stages);
+        const next = staged({ handle: integration.id, serviceId }, event, stages, new Date());
         return {
           event_id: event.eventId,
           action: event.action,

@@ -2,7 +2,7 @@
 // that is present is the whole truth for its kind; a section left out leaves that kind untouched.
 import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
-import { handleSchema, localeSchema, roleSchema } from '../vocabulary';
+import { handleSchema, isoInstantSchema, localeSchema, roleSchema } from '../vocabulary';
 import { integrationTypes } from '../ingest/registry';
 import { MAX_RULES, routingRuleSchema, suppressionRuleSchema } from '../ingest/routing';
 import { emailSettingsSchema } from '../ingest/adapters/email';
@@ -115,6 +115,19 @@ export const integrationConfigSchema = z
   })
   .strict();
 
+export const maintenanceConfigSchema = z
+  .object({
+    service: handleSchema,
+    start: isoInstantSchema,
+    end: isoInstantSchema,
+    description: z.string().trim().max(500).default(''),
+  })
+  .strict()
+  .refine((w) => Date.parse(w.end) > Date.parse(w.start), {
+    path: ['end'],
+    message: 'the end must come after the start',
+  });
+
 export const scheduleConfigSchema = scheduleSchema.and(z.object({ id: handleSchema }));
 
 export const kinds = [
@@ -138,6 +151,8 @@ export const configDocumentSchema = z
     integrations: z.array(integrationConfigSchema).max(MAX_PER_SECTION).optional(),
     /** Outgoing webhooks of services (notify/extension.ts). */
     extensions: z.array(extensionConfigSchema).max(MAX_PER_SECTION).optional(),
+    /** Scheduled maintenance, as code: applying replaces the windows the document made before (not the API's). */
+    maintenance_windows: z.array(maintenanceConfigSchema).max(100).optional(),
   })
   .strict()
   .superRefine((doc, ctx) => {
@@ -160,5 +175,5 @@ export type IntegrationConfig = z.infer<typeof integrationConfigSchema>;
 export type { ExtensionConfig };
 
 /** A complete configuration: every section present. */
-export type Configuration = Required<ConfigDocument>;
+export type Configuration = Required<Omit<ConfigDocument, 'maintenance_windows'>>;
 export type ConfigItem<K extends Kind> = Configuration[K][number];

@@ -77,7 +77,7 @@ export function forgetLiveConfig(): void {
 
 /** The live integration with this key, as ingest needs it. */
 export async function integrationByKey(d1: D1Database, key: string, keepAlive?: KeepAlive) {
-  const { config, ids } = await liveConfig(d1, keepAlive);
+  const { config, ids, maintenance } = await liveConfig(d1, keepAlive);
   const integration = config.integrations.find((i) => i.key === key);
   const id = integration && ids.integrations.get(integration.id);
   const serviceId = integration && ids.services.get(integration.service);
@@ -88,6 +88,6 @@ export async function integrationByKey(d1: D1Database, key: string, keepAlive?: 
     type: integration.type,
     serviceId,
     settings: integration,
-    stages: { config, serviceIds: ids.services },
+    stages: { config, serviceIds: ids.services, maintenance },
   };
 }

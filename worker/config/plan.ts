@@ -298,6 +298,14 @@ export function inconsistencies(
       keys.set(key, integration.id);
     }
   });
+  desired.maintenance_windows?.forEach((window, i) => {
+    if (!known.services.has(window.service)) {
+      errors.push({
+        field: `maintenance_windows[${i}].service`,
+        message: `maintenance_windows[${i}].service names service ${window.service}, which is not defined`,
+      });
+    }
+  });
   result.extensions.forEach((extension, i) => {
     reference('extensions', [i, 'service'], 'services', extension.service);
     // Where the host is a variable, the call itself is checked when it is made.

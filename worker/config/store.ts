@@ -1,5 +1,5 @@
 // Reads the live configuration from D1 and writes a plan to it in one batch (one transaction).
-import { eq, isNull, sql } from 'drizzle-orm';
+import { eq, gt, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
 import {
@@ -7,12 +7,14 @@ import {
   escalationPolicies,
   extensions,
   integrations,
+  maintenanceWindows,
   schedules,
   services,
   teams,
   users,
 } from '../db/schema';
 import { kinds, type ConfigItem, type Configuration, type Kind } from './document';
+import type { MaintenanceWindow } from '../ingest/maintenance';
 import type { ConfigPlan } from './plan';
 
 /** Internal ids by handle, per kind. */
@@ -23,6 +25,8 @@ export interface StoredConfig {
   ids: IdIndex;
   /** Bumped by every write: a write planned from this read goes through only while it is current. */
   revision: number;
+  /** Maintenance windows not over yet (open or scheduled), which ingest reads with the rest. */
+  maintenance: MaintenanceWindow[];
 }
 
 const tables = {
@@ -44,14 +48,25 @@ export function generateIntegrationKey(): string {
 
 type Db = ReturnType<typeof drizzle>;
 
-export async function loadConfig(d1: D1Database): Promise<StoredConfig> {
+export async function loadConfig(d1: D1Database, now = new Date()): Promise<StoredConfig> {
   const db = drizzle(d1);
   const select = (kind: Kind) => {
     const table = tables[kind];
     return db.select().from(table).where(isNull(table.deletedAt)).orderBy(table.createdAt, table.handle);
   };
-  const [revisionRows, ...rows] = await db.batch([
+  const [revisionRows, windows, ...rows] = await db.batch([
     db.select().from(configRevision).where(eq(configRevision.id, 1)),
+    db
+      .select({
+        id: maintenanceWindows.id,
+        serviceId: maintenanceWindows.serviceId,
+        startsAt: maintenanceWindows.startsAt,
+        endsAt: maintenanceWindows.endsAt,
+        description: maintenanceWindows.description,
+      })
+      .from(maintenanceWindows)
+      .where(gt(maintenanceWindows.endsAt, now.toISOString()))
+      .orderBy(maintenanceWindows.startsAt),
     select('users'),
     select('teams'),
     select('schedules'),
@@ -66,7 +81,7 @@ export async function loadConfig(d1: D1Database): Promise<StoredConfig> {
   const ids = Object.fromEntries(
     kinds.map((kind, i) => [kind, new Map(rows[i]!.map((r) => [r.handle, r.id]))]),
   ) as IdIndex;
-  return { config, ids, revision: revisionRows[0]?.revision ?? 0 };
+  return { config, ids, revision: revisionRows[0]?.revision ?? 0, maintenance: windows };
 }
 
 async function currentRevision(db: Db): Promise<number> {

@@ -258,3 +258,26 @@ export const changeEvents = sqliteTable(
   },
   (t) => [index('change_events_service').on(t.serviceId, t.happenedAt)],
 );
+
+/**
+ * Maintenance windows: while one is open on a service, its events are recorded and nobody is paged.
+ * Kept after they end, as the service's maintenance history; `source` says whether the API or the
+ * configuration document made it (applying a document replaces its own windows, not the API's).
+ */
+export const maintenanceWindows = sqliteTable(
+  'maintenance_windows',
+  {
+    id: text('id').primaryKey(),
+    serviceId: text('service_id').notNull(),
+    startsAt: text('starts_at').notNull(),
+    endsAt: text('ends_at').notNull(),
+    description: text('description').notNull(),
+    source: text('source', { enum: ['api', 'config'] }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: text('created_at').notNull(),
+    /** Who ended it early, and when (its `ends_at` is then that moment). */
+    endedBy: text('ended_by'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('maintenance_service_ends').on(t.serviceId, t.endsAt)],
+);

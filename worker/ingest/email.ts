@@ -26,7 +26,7 @@ export function sanitizedHtml(html: string): string {
 async function integrationFor(env: Env, recipient: string, keepAlive: (p: Promise<unknown>) => void) {
   const [local = '', domain = ''] = recipient.toLowerCase().split('@');
   if (env.EMAIL_DOMAIN && domain !== env.EMAIL_DOMAIN.toLowerCase()) return undefined;
-  const { config, ids } = await liveConfig(env.DB, keepAlive);
+  const { config, ids, maintenance } = await liveConfig(env.DB, keepAlive);
   const tag = local.slice(local.lastIndexOf('+') + 1);
   const integration = config.integrations.find(
     (i) => i.type === 'email' && [local, tag].includes((i.key ?? '').toLowerCase()),
@@ -34,7 +34,13 @@ async function integrationFor(env: Env, recipient: string, keepAlive: (p: Promis
   const id = integration && ids.integrations.get(integration.id);
   const serviceId = integration && ids.services.get(integration.service);
   if (!integration || !id || !serviceId) return undefined;
-  return { id, handle: integration.id, serviceId, settings: integration, stages: { config, serviceIds: ids.services } };
+  return {
+    id,
+    handle: integration.id,
+    serviceId,
+    settings: integration,
+    stages: { config, serviceIds: ids.services, maintenance },
+  };
 }
 
 export async function receiveEmail(message: ForwardableEmailMessage, env: Env, ctx: ExecutionContext): Promise<void> {

@@ -1,10 +1,11 @@
 // The path from normalized events to incidents, shared by every entry point (HTTP, email): each
-// event is routed by its integration's rules, passes its service's suppression rules, and goes to
-// the object that owns its dedup key.
+// event is routed by its integration's rules, passes its service's suppression rules and maintenance
+// windows, and goes to the object that owns its dedup key.
 import type { Configuration } from '../config/document';
 import { incidentObjectName, type IngestResult } from '../incident/commands';
 import type { EventResult } from './adapter';
 import type { AlertEvent } from './event';
+import { inMaintenance, type MaintenanceWindow } from './maintenance';
 import { route, suppress, type RoutingRule, type SuppressionRule } from './routing';
 
 export interface IngestingIntegration {
@@ -17,6 +18,7 @@ export interface IngestingIntegration {
 export interface Stages {
   config: Pick<Configuration, 'integrations' | 'services'>;
   serviceIds: ReadonlyMap<string, string>;
+  maintenance: readonly MaintenanceWindow[];
 }
 
 /** An event and the service it was routed to; null when a suppression rule dropped it. */
@@ -24,6 +26,7 @@ export function staged(
   integration: Pick<IngestingIntegration, 'handle' | 'serviceId'>,
   event: AlertEvent,
   stages: Stages | null,
+  now: Date,
 ): { event: AlertEvent; serviceId: string } | null {
   if (stages === null) return { event, serviceId: integration.serviceId };
   const configured = stages.config.integrations.find((i) => i.id === integration.handle);
@@ -32,7 +35,9 @@ export function staged(
   const serviceId = stages.serviceIds.get(routed.service) ?? integration.serviceId;
   const service = stages.config.services.find((s) => stages.serviceIds.get(s.id) === serviceId);
   const kept = suppress(routed.event, (service?.suppression_rules ?? []) as SuppressionRule[]);
-  return kept && { event: kept, serviceId };
+  if (kept === null) return null;
+  const maintenance = kept.quiet === undefined ? inMaintenance(stages.maintenance, serviceId, now) : null;
+  return { event: maintenance === null ? kept : { ...kept, quiet: maintenance }, serviceId };
 }
 
 export async function ingestEvents(
@@ -43,7 +48,7 @@ export async function ingestEvents(
 ): Promise<EventResult[]> {
   return Promise.all(
     events.map(async (event): Promise<EventResult> => {
-      const next = staged(integration, event, stages);
+      const next = staged(integration, event, stages, new Date());
       if (next === null) {
         return { action: 'ignored', incident: null, message: 'dropped by a suppression rule', eventId: event.eventId };
       }
