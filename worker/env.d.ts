@@ -6,6 +6,7 @@ interface Env {
   SEQUENCES: DurableObjectNamespace<import('./incident/sequence').SequenceObject>;
   HANDOFFS: DurableObjectNamespace<import('./notify/handoff-object').HandoffObject>;
   D1_WRITER: DurableObjectNamespace<import('./db/writer').D1WriterObject>;
+  HEARTBEATS: DurableObjectNamespace<import('./ingest/heartbeat-object').HeartbeatObject>;
   NOTIFICATIONS: Queue<import('./notify/job').NotificationJob>;
   /** The console's Worker; absent where only the API runs. */
   WEB?: Fetcher;

@@ -16,6 +16,7 @@ export { D1WriterObject } from './db/writer';
 export { IncidentObject } from './incident/object';
 export { SequenceObject } from './incident/sequence';
 export { HandoffObject } from './notify/handoff-object';
+export { HeartbeatObject } from './ingest/heartbeat-object';
 
 export const app = new Hono<{ Bindings: Env }>()
   .route('/', ingestRoutes)

@@ -7,6 +7,7 @@ import { integrationTypes } from '../ingest/registry';
 import { MAX_RULES, routingRuleSchema, suppressionRuleSchema } from '../ingest/routing';
 import { emailSettingsSchema } from '../ingest/adapters/email';
 import { genericMappingSchema } from '../ingest/adapters/generic-webhook';
+import { heartbeatSettingsSchema } from '../ingest/heartbeat';
 import { extensionConfigSchema, type ExtensionConfig } from '../notify/extension';
 import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
 import {
@@ -112,6 +113,8 @@ export const integrationConfigSchema = z
     email: emailSettingsSchema.optional(),
     /** For a `generic-webhook` integration: where each field is in the body (JSONPath). */
     mapping: genericMappingSchema.optional(),
+    /** For a `heartbeat` integration: how often a ping is expected. */
+    heartbeat: heartbeatSettingsSchema.optional(),
   })
   .strict();
 

@@ -284,6 +284,12 @@ export function inconsistencies(
   const keys = new Map<string, string>();
   result.integrations.forEach((integration, i) => {
     reference('integrations', [i, 'service'], 'services', integration.service);
+    if (integration.type === 'heartbeat' && integration.heartbeat === undefined && desired.integrations) {
+      errors.push({
+        field: `integrations[${i}].heartbeat`,
+        message: 'a heartbeat integration needs heartbeat.interval_minutes',
+      });
+    }
     integration.routing_rules?.forEach((rule, r) => {
       if ('service' in rule) reference('integrations', [i, 'routing_rules', r, 'service'], 'services', rule.service);
     });

@@ -14,6 +14,7 @@ import { genericWebhook } from './adapters/generic-webhook';
 import { goalert } from './adapters/goalert';
 import { grafana } from './adapters/grafana';
 import { grafanaOncall } from './adapters/grafana-oncall';
+import { heartbeat } from './heartbeat';
 import { newrelic } from './adapters/newrelic';
 import { opsgenie } from './adapters/opsgenie';
 import { pagerduty } from './adapters/pagerduty';
@@ -45,6 +46,7 @@ export const adapters = {
   whatap,
   'generic-webhook': genericWebhook,
   email,
+  heartbeat,
   pagerduty,
   opsgenie,
   prometheus,

@@ -117,6 +117,15 @@ export async function receive(
     throw new HttpError(404, 'unknown_integration', 'no integration has this key');
   }
   if (request === null) throw tooLarge();
+  if (type === 'heartbeat') {
+    const name = String(integration.settings.name ?? integration.handle);
+    const expected = await env.HEARTBEATS.getByName(integration.id).ping(
+      { id: integration.id, handle: integration.handle, serviceId: integration.serviceId, name },
+      integration.settings.heartbeat,
+      Date.now(),
+    );
+    return { results: [], answer: { status: 'success', next_ping_due_by: expected.dueBy } };
+  }
   const envelope = envelopes[type];
   const opened = envelope ? await envelope(jsonOf(request.text), env) : null;
   if (opened) return { results: [], answer: opened.answer };
