@@ -2,6 +2,7 @@
 import { authenticate } from './auth';
 import { configRoutes } from './config';
 import { changeRoutes } from './changes';
+import { funnelRoutes } from './funnel';
 import { maintenanceRoutes } from './maintenance';
 import { previewRoutes } from './preview';
 import { contactMethodRoutes } from './contact-methods';
@@ -28,6 +29,7 @@ for (const routes of [
   changeRoutes,
   previewRoutes,
   maintenanceRoutes,
+  funnelRoutes,
   tokenRoutes,
   scheduleRoutes,
   userRoutes,

@@ -8,6 +8,7 @@ import { MAX_RULES, routingRuleSchema, suppressionRuleSchema } from '../ingest/r
 import { emailSettingsSchema } from '../ingest/adapters/email';
 import { genericMappingSchema } from '../ingest/adapters/generic-webhook';
 import { heartbeatSettingsSchema } from '../ingest/heartbeat';
+import { supportHoursSchema } from '../ingest/hours';
 import { extensionConfigSchema, type ExtensionConfig } from '../notify/extension';
 import { scheduleSchema, timeZoneSchema } from '../schedule/schedule';
 import {
@@ -96,6 +97,8 @@ export const serviceConfigSchema = z
       .optional(),
     /** Noise cut before anyone is paged: drop, record quietly, or change the urgency (first match wins). */
     suppression_rules: z.array(suppressionRuleSchema).max(MAX_RULES).optional(),
+    /** Business hours: page (or not, or lower the urgency, or another policy) inside them and outside. */
+    support_hours: supportHoursSchema.optional(),
   })
   .strict();
 

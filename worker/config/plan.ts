@@ -280,6 +280,17 @@ export function inconsistencies(
     if ('user' in routing) reference('services', [i, 'routing', 'user'], 'users', routing.user);
     if ('schedule' in routing) reference('services', [i, 'routing', 'schedule'], 'schedules', routing.schedule);
     if (service.team !== undefined) reference('services', [i, 'team'], 'teams', service.team);
+    for (const side of ['inside', 'outside'] as const) {
+      const action = service.support_hours?.[side];
+      if (action && 'escalation_policy' in action) {
+        reference(
+          'services',
+          [i, 'support_hours', side, 'escalation_policy'],
+          'escalation_policies',
+          action.escalation_policy,
+        );
+      }
+    }
   });
   const keys = new Map<string, string>();
   result.integrations.forEach((integration, i) => {

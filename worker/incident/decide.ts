@@ -129,7 +129,12 @@ function serviceOf(incident: Incident, stored: StoredConfig) {
 function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effects {
   const service = serviceOf(incident, stored);
   const snapshot: Escalation = {
-    ...escalationFor(service?.routing, stored.config, service, 0),
+    ...escalationFor(
+      incident.policyOverride === undefined ? service?.routing : { escalation_policy: incident.policyOverride },
+      stored.config,
+      service,
+      0,
+    ),
     // Recorded, nobody paged: the stage before the incident said why.
     ...(incident.quiet === undefined ? {} : { policy: null, reason: incident.quiet }),
     service: {

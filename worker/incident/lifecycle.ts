@@ -22,6 +22,8 @@ export interface Incident {
   lastEventAt: string;
   /** Why nobody is paged for it, when a stage before it said so (routed to no one, suppressed). */
   quiet?: string;
+  /** The policy a stage before it chose instead of the service's routing (support hours). */
+  policyOverride?: string;
 }
 
 /** One entry of an incident's alert log: an open event that opened or joined it. */
@@ -86,6 +88,7 @@ export function openIncident(ids: NewIncident, event: AlertEvent, actor: Actor, 
     resolvedAt: null,
     lastEventAt: event.eventTime,
     ...(event.quiet === undefined ? {} : { quiet: event.quiet }),
+    ...(event.escalationPolicy === undefined ? {} : { policyOverride: event.escalationPolicy }),
   };
   return {
     action: 'created',

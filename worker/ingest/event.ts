@@ -24,5 +24,7 @@ export const alertEventSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
   /** Set by the stages before the incident (routing to no one, a suppression rule): recorded, nobody paged. */
   quiet: z.string().optional(),
+  /** A policy to page by instead of the service's routing (support hours may say so). */
+  escalationPolicy: z.string().optional(),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;

@@ -5,6 +5,7 @@ import type { Configuration } from '../config/document';
 import { incidentObjectName, type IngestResult } from '../incident/commands';
 import type { EventResult } from './adapter';
 import type { AlertEvent } from './event';
+import { supportHoursDecision, type SupportHours } from './hours';
 import { inMaintenance, type MaintenanceWindow } from './maintenance';
 import { route, suppress, type RoutingRule, type SuppressionRule } from './routing';
 
@@ -37,7 +38,17 @@ export function staged(
   const kept = suppress(routed.event, (service?.suppression_rules ?? []) as SuppressionRule[]);
   if (kept === null) return null;
   const maintenance = kept.quiet === undefined ? inMaintenance(stages.maintenance, serviceId, now) : null;
-  return { event: maintenance === null ? kept : { ...kept, quiet: maintenance }, serviceId };
+  if (maintenance !== null) return { event: { ...kept, quiet: maintenance }, serviceId };
+  return { event: service?.support_hours ? byHours(kept, service.support_hours, now) : kept, serviceId };
+}
+
+/** What the service's support hours make of an event arriving now. */
+function byHours(event: AlertEvent, hours: SupportHours, now: Date): AlertEvent {
+  const { inside, action } = supportHoursDecision(hours, now);
+  if ('urgency' in action) return { ...event, urgency: action.urgency };
+  if ('escalation_policy' in action) return { ...event, escalationPolicy: action.escalation_policy };
+  if (action.page || event.quiet !== undefined) return event;
+  return { ...event, quiet: inside ? 'inside support hours, which page nobody' : 'outside support hours' };
 }
 
 export async function ingestEvents(

@@ -204,3 +204,33 @@ describe('the preview of an integration', () => {
     );
   });
 });
+
+describe('support hours in the real runtime', () => {
+  const KEY = 'key-hours-0123456789abcd';
+  const today = new Date().toISOString().slice(0, 10);
+  const everyDay = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+  it('lower the urgency, or page nobody, outside business hours (a holiday here)', async () => {
+    const hours = (outside: object) => ({
+      time_zone: 'UTC',
+      days: everyDay,
+      start: '00:00',
+      end: '24:00',
+      holidays: { dates: [today] },
+      inside: { page: true },
+      outside,
+    });
+    const apply = (outside: object) =>
+      api('PUT', '/config', {
+        services: [{ id: 'hours', name: 'Hours', routing: { user: 'rina' }, support_hours: hours(outside) }],
+        integrations: [{ id: 'hours-std', name: 'Std', type: 'standard', service: 'hours', key: KEY }],
+      });
+    expect((await apply({ urgency: 'low' })).status).toBe(200);
+    const lowered = await postEvent(KEY, { summary: 'x', event_id: 'hours-1', urgency: 'high' });
+    expect((await api('GET', `/incidents/${lowered.body.incident_id}`)).body.urgency).toBe('low');
+    expect((await apply({ page: false })).status).toBe(200);
+    const quiet = await postEvent(KEY, { summary: 'x', event_id: 'hours-2', urgency: 'high' });
+    const timeline = (await api('GET', `/incidents/${quiet.body.incident_id}`)).body.timeline;
+    expect(timeline.find((t: { type: string }) => t.type === 'not_paged').details.reason).toBe('outside support hours');
+  });
+});
