@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { loadConfig } from '../config/store';
 import { HttpError } from '../http';
-import { staged } from '../ingest/pipeline';
+import { staged, stagesOf } from '../ingest/pipeline';
 import { adapterFor } from '../ingest/registry';
 import { eventsOf, readInbound, tooLarge } from '../ingest/routes';
 import { currentOne } from './objects';
@@ -47,7 +47,7 @@ openapi(
     const request = await readInbound(c.req.raw);
     if (request === null) throw tooLarge();
     const events = eventsOf(adapter, request, { now: new Date(), settings: integration });
-    const stages = { config: stored.config, serviceIds: stored.ids.services, maintenance: stored.maintenance };
+    const stages = stagesOf(stored);
     const handles = new Map([...stored.ids.services].map(([handle, id]) => [id, handle]));
     const serviceId = stored.ids.services.get(integration.service)!;
     return c.json({

@@ -7,6 +7,8 @@
 // isolate loaded serves on (stale by at most the outage, and logged). One load is in flight per
 // isolate at a time; it is kept alive past its request (waitUntil), and a caller waits for another's
 // load only so long, so that no client's disconnect can hang the others.
+import { stagesOf } from '../ingest/pipeline';
+import type { IntegrationConfig } from './document';
 import type { StoredConfig } from './store';
 import { loadConfig } from './store';
 
@@ -75,10 +77,23 @@ export function forgetLiveConfig(): void {
   generation += 1;
 }
 
+const keyIndexes = new WeakMap<StoredConfig, Map<string, IntegrationConfig>>();
+
+/** The integrations of a loaded configuration by key, indexed once per load. */
+function byKey(stored: StoredConfig): Map<string, IntegrationConfig> {
+  let index = keyIndexes.get(stored);
+  if (!index) {
+    index = new Map(stored.config.integrations.map((i) => [i.key ?? '', i]));
+    keyIndexes.set(stored, index);
+  }
+  return index;
+}
+
 /** The live integration with this key, as ingest needs it. */
 export async function integrationByKey(d1: D1Database, key: string, keepAlive?: KeepAlive) {
-  const { config, ids, maintenance } = await liveConfig(d1, keepAlive);
-  const integration = config.integrations.find((i) => i.key === key);
+  const stored = await liveConfig(d1, keepAlive);
+  const { ids } = stored;
+  const integration = byKey(stored).get(key);
   const id = integration && ids.integrations.get(integration.id);
   const serviceId = integration && ids.services.get(integration.service);
   if (!integration || id === undefined || serviceId === undefined) return undefined;
@@ -88,6 +103,6 @@ export async function integrationByKey(d1: D1Database, key: string, keepAlive?: 
     type: integration.type,
     serviceId,
     settings: integration,
-    stages: { config, serviceIds: ids.services, maintenance },
+    stages: stagesOf(stored),
   };
 }

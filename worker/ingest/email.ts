@@ -6,7 +6,7 @@ import { liveConfig } from '../config/live';
 import { HttpError } from '../http';
 import { respondByEmail } from '../respond/email';
 import { eventsOf } from './routes';
-import { ingestEvents } from './pipeline';
+import { ingestEvents, stagesOf } from './pipeline';
 import { email, type InboundEmail } from './adapters/email';
 
 /** The most of a message read; attachments are listed, never kept. */
@@ -26,7 +26,8 @@ export function sanitizedHtml(html: string): string {
 async function integrationFor(env: Env, recipient: string, keepAlive: (p: Promise<unknown>) => void) {
   const [local = '', domain = ''] = recipient.toLowerCase().split('@');
   if (env.EMAIL_DOMAIN && domain !== env.EMAIL_DOMAIN.toLowerCase()) return undefined;
-  const { config, ids, maintenance } = await liveConfig(env.DB, keepAlive);
+  const stored = await liveConfig(env.DB, keepAlive);
+  const { config, ids } = stored;
   const tag = local.slice(local.lastIndexOf('+') + 1);
   const integration = config.integrations.find(
     (i) => i.type === 'email' && [local, tag].includes((i.key ?? '').toLowerCase()),
@@ -39,7 +40,7 @@ async function integrationFor(env: Env, recipient: string, keepAlive: (p: Promis
     handle: integration.id,
     serviceId,
     settings: integration,
-    stages: { config, serviceIds: ids.services, maintenance },
+    stages: stagesOf(stored),
   };
 }
 

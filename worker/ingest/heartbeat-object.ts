@@ -4,7 +4,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { liveConfig } from '../config/live';
 import { dueBy, heartbeatSettingsSchema, missedEvent, resumedEvent, type HeartbeatSettings } from './heartbeat';
-import { ingestEvents, type IngestingIntegration, type Stages } from './pipeline';
+import { ingestEvents, stagesOf, type IngestingIntegration } from './pipeline';
 
 interface State {
   integration: IngestingIntegration & { name: string };
@@ -39,17 +39,8 @@ export class HeartbeatObject extends DurableObject<Env> {
       const stored = await liveConfig(this.env.DB, (p) => this.ctx.waitUntil(p));
       // A heartbeat deleted since its last ping expects nothing any more.
       if (!stored.ids.integrations.has(state.integration.handle)) return this.ctx.storage.deleteAll();
-      const stages: Stages = {
-        config: stored.config,
-        serviceIds: stored.ids.services,
-        maintenance: stored.maintenance,
-      };
-      await ingestEvents(
-        this.env,
-        state.integration,
-        [missedEvent(state.integration.name, state.settings, state.lastPingAt, new Date(now))],
-        stages,
-      );
+      const missed = missedEvent(state.integration.name, state.settings, state.lastPingAt, new Date(now));
+      await ingestEvents(this.env, state.integration, [missed], stagesOf(stored));
       await this.ctx.storage.put('state', { ...state, missed: true });
     } catch (error) {
       console.error('heartbeat: the miss could not be recorded; trying again', state.integration.handle, error);

@@ -1,7 +1,8 @@
 // The path from normalized events to incidents, shared by every entry point (HTTP, email): each
 // event is routed by its integration's rules, passes its service's suppression rules and maintenance
 // windows, and goes to the object that owns its dedup key.
-import type { Configuration } from '../config/document';
+import type { IntegrationConfig, ServiceConfig } from '../config/document';
+import type { StoredConfig } from '../config/store';
 import { incidentObjectName, type IngestResult } from '../incident/commands';
 import type { EventResult } from './adapter';
 import type { AlertEvent } from './event';
@@ -15,11 +16,32 @@ export interface IngestingIntegration {
   serviceId: string;
 }
 
-/** What the stages before the incident read of the configuration: rules, and services' ids. */
+/** What the stages before the incident read of the configuration, indexed: rules, services, windows. */
 export interface Stages {
-  config: Pick<Configuration, 'integrations' | 'services'>;
+  /** By handle. */
+  integrations: ReadonlyMap<string, IntegrationConfig>;
+  /** By internal id. */
+  services: ReadonlyMap<string, ServiceConfig>;
   serviceIds: ReadonlyMap<string, string>;
   maintenance: readonly MaintenanceWindow[];
+}
+
+const built = new WeakMap<StoredConfig, Stages>();
+
+/** The stages of a loaded configuration, indexed once per load (every event of every request reads them). */
+export function stagesOf(stored: StoredConfig): Stages {
+  let stages = built.get(stored);
+  if (!stages) {
+    const { config, ids } = stored;
+    stages = {
+      integrations: new Map(config.integrations.map((i) => [i.id, i])),
+      services: new Map(config.services.map((s) => [ids.services.get(s.id) ?? s.id, s])),
+      serviceIds: ids.services,
+      maintenance: stored.maintenance,
+    };
+    built.set(stored, stages);
+  }
+  return stages;
 }
 
 /** An event and the service it was routed to; null when a suppression rule dropped it. */
@@ -30,11 +52,11 @@ export function staged(
   now: Date,
 ): { event: AlertEvent; serviceId: string } | null {
   if (stages === null) return { event, serviceId: integration.serviceId };
-  const configured = stages.config.integrations.find((i) => i.id === integration.handle);
+  const configured = stages.integrations.get(integration.handle);
   const rules = (configured?.routing_rules ?? []) as RoutingRule[];
   const routed = route(event, rules, configured?.service ?? '');
   const serviceId = stages.serviceIds.get(routed.service) ?? integration.serviceId;
-  const service = stages.config.services.find((s) => stages.serviceIds.get(s.id) === serviceId);
+  const service = stages.services.get(serviceId);
   const kept = suppress(routed.event, (service?.suppression_rules ?? []) as SuppressionRule[]);
   if (kept === null) return null;
   const maintenance = kept.quiet === undefined ? inMaintenance(stages.maintenance, serviceId, now) : null;
