@@ -97,6 +97,8 @@ export const serviceConfigSchema = z
       .optional(),
     /** Noise cut before anyone is paged: drop, record quietly, or change the urgency (first match wins). */
     suppression_rules: z.array(suppressionRuleSchema).max(MAX_RULES).optional(),
+    /** Wait this long before paging: an alert that resolves meanwhile pages nobody and is marked transient. */
+    transient_pause_minutes: z.number().int().min(1).max(60).optional(),
     /** Business hours: page (or not, or lower the urgency, or another policy) inside them and outside. */
     support_hours: supportHoursSchema.optional(),
   })

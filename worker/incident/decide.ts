@@ -5,7 +5,7 @@ import type { StoredConfig } from '../config/store';
 import type { AlertEvent } from '../ingest/event';
 import type { IncidentJob } from '../notify/job';
 import type { Delivery } from '../notify/provider';
-import { SYSTEM, type Actor } from '../vocabulary';
+import { MINUTE, SYSTEM, type Actor } from '../vocabulary';
 import type { CommandResult, IncidentCommand, IngestResult } from './commands';
 import {
   acknowledge,
@@ -137,6 +137,14 @@ function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effe
     ),
     // Recorded, nobody paged: the stage before the incident said why.
     ...(incident.quiet === undefined ? {} : { policy: null, reason: incident.quiet }),
+    // A transient pause runs from the incident's creation.
+    ...(service?.transient_pause_minutes === undefined
+      ? {}
+      : {
+          pausedUntil: new Date(
+            Date.parse(incident.createdAt) + service.transient_pause_minutes * MINUTE,
+          ).toISOString(),
+        }),
     service: {
       name: service?.name ?? null,
       extensions: stored.config.extensions.filter((e) => service !== undefined && e.service === service.id),
@@ -160,6 +168,15 @@ function fromOutcome(outcome: Outcome, incident: Incident | null, escalation: Es
   if (outcome.action === 'acknowledged' || outcome.action === 'resolved') {
     merge(effects, afterStatusChange(outcome.incident, escalation, now));
     effects.jobs.push(...extensionCalls(outcome.incident, escalation, outcome.action, now));
+  }
+  // Resolved inside its pause: it came and went before anyone was paged.
+  if (
+    outcome.action === 'resolved' &&
+    escalation?.pausedUntil !== undefined &&
+    now.toISOString() < escalation.pausedUntil
+  ) {
+    effects.incident = { ...outcome.incident, transient: true };
+    effects.timeline.push({ type: 'transient', at: now.toISOString(), actor: SYSTEM, details: {} });
   }
   return decision(outcome.action, outcome.incident, effects, { timeline: outcome.timeline, alert: outcome.alert });
 }

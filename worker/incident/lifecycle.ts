@@ -24,6 +24,8 @@ export interface Incident {
   quiet?: string;
   /** The policy a stage before it chose instead of the service's routing (support hours). */
   policyOverride?: string;
+  /** Resolved inside its transient pause, before anyone was paged. */
+  transient?: boolean;
 }
 
 /** One entry of an incident's alert log: an open event that opened or joined it. */

@@ -22,7 +22,10 @@ import { MINUTE, SYSTEM, type Locale } from '../vocabulary';
  * What an incident took when its escalation started: the policy and its clocks, and its service's name
  * and extensions, kept as they were then (like the policy) so that paging never waits for D1.
  */
-export interface Escalation extends PolicyEscalation, CallContext {}
+export interface Escalation extends PolicyEscalation, CallContext {
+  /** A transient pause: nobody is paged before this instant, and a resolution before it marks the incident transient. */
+  pausedUntil?: string;
+}
 
 export type Timer =
   | { id: string; due: number; kind: 'start' }
@@ -131,7 +134,16 @@ export function startEscalation(incident: Incident, escalation: Escalation, now:
     });
     return effects;
   }
-  effects.timers.push(escalateTimer(incident, escalation, firstPosition(), now.getTime()));
+  const pausedUntil = escalation.pausedUntil === undefined ? now.getTime() : Date.parse(escalation.pausedUntil);
+  if (pausedUntil > now.getTime()) {
+    effects.timeline.push({
+      type: 'paging_paused',
+      at: now.toISOString(),
+      actor: SYSTEM,
+      details: { until: new Date(pausedUntil).toISOString(), reason: 'a pause for transient alerts' },
+    });
+  }
+  effects.timers.push(escalateTimer(incident, escalation, firstPosition(), Math.max(now.getTime(), pausedUntil)));
   return effects;
 }
 

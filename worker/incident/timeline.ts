@@ -35,6 +35,10 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('updated', { summary: z.string().optional(), description: z.string().optional() }),
   entry('reassigned', { to: z.string() }),
   entry('not_paged', { reason: z.string() }),
+  /** Paging waits, so that an alert that resolves by itself pages nobody… */
+  entry('paging_paused', { until: z.string(), reason: z.string() }),
+  /** …and this one did: resolved inside the pause. */
+  entry('transient', {}),
   entry('escalated', { ...place, users: z.array(z.string()), via, due: z.string() }),
   entry('step_skipped', { ...place, reason: z.string() }),
   entry('cannot_reach', { user: z.string(), reason: z.string() }),
