@@ -99,6 +99,18 @@ export const serviceConfigSchema = z
     suppression_rules: z.array(suppressionRuleSchema).max(MAX_RULES).optional(),
     /** Wait this long before paging: an alert that resolves meanwhile pages nobody and is marked transient. */
     transient_pause_minutes: z.number().int().min(1).max(60).optional(),
+    /** An alert that opens more than `count` incidents within `minutes` stays one flapping incident, paging once, until it stays resolved for `minutes`. */
+    flapping: z
+      .object({
+        count: z.number().int().min(2).max(100),
+        minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 60),
+      })
+      .strict()
+      .optional(),
     /** Business hours: page (or not, or lower the urgency, or another policy) inside them and outside. */
     support_hours: supportHoursSchema.optional(),
   })

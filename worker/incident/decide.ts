@@ -67,6 +67,8 @@ export interface State {
   /** The incident the input concerns: for an event, the object's latest. */
   incident: Incident | null;
   escalation: Escalation | null;
+  /** For a close event under a flapping rule: how many incidents this alert opened within its minutes. */
+  recentIncidents?: number;
   /** For page inputs: the page as recorded. */
   page?: PageRecord;
 }
@@ -137,6 +139,7 @@ function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effe
     ),
     // Recorded, nobody paged: the stage before the incident said why.
     ...(incident.quiet === undefined ? {} : { policy: null, reason: incident.quiet }),
+    ...(service?.flapping === undefined ? {} : { flapping: service.flapping }),
     // A transient pause runs from the incident's creation.
     ...(service?.transient_pause_minutes === undefined
       ? {}
@@ -181,9 +184,46 @@ function fromOutcome(outcome: Outcome, incident: Incident | null, escalation: Es
   return decision(outcome.action, outcome.incident, effects, { timeline: outcome.timeline, alert: outcome.alert });
 }
 
+/**
+ * A close event for an alert that flaps: instead of resolving, the incident stays open (marked
+ * flapping, paging no more than it has) until the alert has stayed resolved for the rule's minutes.
+ */
+function flapped(state: State, event: AlertEvent, now: Date): Decision | null {
+  const { incident, escalation } = state;
+  const rule = escalation?.flapping;
+  if (!incident || !rule || event.action !== 'close' || incident.status === 'resolved') return null;
+  if (!incident.flapping && (state.recentIncidents ?? 0) <= rule.count) return null;
+  const settles = now.getTime() + rule.minutes * MINUTE;
+  const effects = none();
+  effects.incident = { ...incident, flapping: true };
+  effects.cancel.push('settle');
+  effects.timers.push({ id: `settle:${incident.id}:${settles}`, due: settles, kind: 'settle' });
+  if (!incident.flapping) {
+    effects.timeline.push({
+      type: 'flapping',
+      at: now.toISOString(),
+      actor: SYSTEM,
+      details: {
+        incidents: state.recentIncidents ?? 0,
+        minutes: rule.minutes,
+        settles_at: new Date(settles).toISOString(),
+      },
+    });
+  }
+  const message = `incident #${incident.number} is flapping: it resolves once the alert has stayed resolved for ${rule.minutes} minutes`;
+  return { ...decision('ignored', incident, effects), message };
+}
+
 function onEvent(state: State, input: Extract<Input, { type: 'event' }>, config: StoredConfig | null, now: Date) {
   const { event, actor, opened } = input;
+  const flapping = flapped(state, event, now);
+  if (flapping) return flapping;
   if (!needsNewIncident(state.incident, event)) {
+    // Firing again: a flapping incident waits to settle again from its next resolution.
+    if (event.action === 'open' && state.incident?.flapping) {
+      const joined = fromOutcome(applyEvent(state.incident, event, actor, now), state.incident, state.escalation, now);
+      return { ...joined, cancel: [...joined.cancel, 'settle' as const] };
+    }
     return fromOutcome(applyEvent(state.incident, event, actor, now), state.incident, state.escalation, now);
   }
   if (opened === null) throw new Error('decide: an event that opens an incident needs its ids');
@@ -248,6 +288,10 @@ function onTimer(state: State, timer: Timer, config: StoredConfig | null, now: D
       return fired(sendPage(incident, escalation, timer, now));
     case 'ack_timeout':
       return escalation ? fired(acknowledgementTimedOut(incident, escalation, now)) : nothing('recorded');
+    case 'settle': {
+      const outcome = resolve(incident, SYSTEM, now, { reason: 'the alert stopped flapping' });
+      return fromOutcome(outcome, incident, escalation, now);
+    }
     case 'auto_resolve': {
       const outcome = resolve(incident, SYSTEM, now, { reason: 'auto-resolve timeout' });
       return fromOutcome(outcome, incident, escalation, now);

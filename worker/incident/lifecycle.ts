@@ -26,6 +26,8 @@ export interface Incident {
   policyOverride?: string;
   /** Resolved inside its transient pause, before anyone was paged. */
   transient?: boolean;
+  /** Its alert keeps resolving and firing again: it stays open until the alert stays resolved. */
+  flapping?: boolean;
 }
 
 /** One entry of an incident's alert log: an open event that opened or joined it. */

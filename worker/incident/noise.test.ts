@@ -49,3 +49,45 @@ describe('a transient pause', () => {
     expect(await types(id)).not.toContain('transient');
   });
 });
+
+describe('a flapping alert', () => {
+  const FLAP_KEY = 'key-flapping-0123456789';
+
+  it('stays one incident once it has opened more than `count` within `minutes`, and resolves when it settles', async () => {
+    const result = await api('PUT', '/config', {
+      services: [
+        { id: 'blips', name: 'Blips', routing: { user: 'ona' }, transient_pause_minutes: 2 },
+        { id: 'flaps', name: 'Flaps', routing: { user: 'ona' }, flapping: { count: 2, minutes: 30 } },
+      ],
+      integrations: [
+        { id: 'blips-std', name: 'Std', type: 'standard', service: 'blips', key: KEY },
+        { id: 'flaps-std', name: 'Std', type: 'standard', service: 'flaps', key: FLAP_KEY },
+      ],
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const fire = () => postEvent(FLAP_KEY, { summary: 'link flaps', event_id: 'flap-1' });
+    const clear = () => postEvent(FLAP_KEY, { summary: 'link flaps', event_id: 'flap-1', status: 'close' });
+    const ids = new Set<string>();
+    for (let i = 0; i < 2; i++) {
+      ids.add((await fire()).body.incident_id);
+      expect((await clear()).body.action).toBe('resolved');
+    }
+    const third = (await fire()).body.incident_id as string;
+    const held = await clear();
+    expect(held.body).toMatchObject({ action: 'ignored', message: expect.stringMatching(/is flapping/) });
+    expect((await api('GET', `/incidents/${third}`)).body).toMatchObject({ status: 'triggered' });
+    // Firing again joins the flapping incident instead of opening another.
+    expect((await fire()).body).toMatchObject({ action: 'deduplicated', incident_id: third });
+    await clear();
+    expect(await types(third)).toContain('flapping');
+
+    const integration = (await api('GET', '/integrations/flaps-std')).body.id as string;
+    const stub = env.INCIDENTS.getByName(incidentObjectName(integration, 'flap-1'));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31 * 60_000);
+    await runDurableObjectAlarm(stub);
+    const settled = (await api('GET', `/incidents/${third}`)).body;
+    expect(settled.status).toBe('resolved');
+    expect(settled.timeline.at(-1).details.reason).toBe('the alert stopped flapping');
+  });
+});

@@ -21,7 +21,7 @@ import {
   type IncidentTarget,
   type IngestResult,
 } from './commands';
-import { decide, needsConfig, type Decision, type DeliveryReport, type Input } from './decide';
+import { decide, needsConfig, type Decision, type DeliveryReport, type Input, type State } from './decide';
 import { queued, type Claim, type PageRecord } from './pages';
 import { needsNewIncident, type AlertRecord, type Incident } from './lifecycle';
 import type { Escalation, Timer } from './paging';
@@ -250,7 +250,16 @@ export class IncidentObject extends DurableObject<Env> {
   /** Decides an input about an incident (null: a new one) and commits the decision. */
   private apply(incident: Incident | null, input: Input, config = freshLiveConfig(), firedTimer?: string) {
     const escalation = incident ? this.escalationOf(incident.id) : null;
-    const decision = decide({ incident, escalation }, input, config, new Date());
+    const now = new Date();
+    const state: State = { incident, escalation };
+    // Only a close under a flapping rule needs to know how often this alert came back.
+    if (input.type === 'event' && input.event.action === 'close' && escalation?.flapping) {
+      const since = new Date(now.getTime() - escalation.flapping.minutes * 60_000).toISOString();
+      state.recentIncidents = this.sql
+        .exec<{ n: number }>('SELECT count(*) AS n FROM incidents WHERE created_at >= ?', since)
+        .one().n;
+    }
+    const decision = decide(state, input, config, now);
     // An event about no incident at all (an ack for an unknown event id) changes nothing.
     const id = decision.incident?.id ?? incident?.id;
     if (id !== undefined) this.commit(id, decision, firedTimer);

@@ -25,6 +25,8 @@ import { MINUTE, SYSTEM, type Locale } from '../vocabulary';
 export interface Escalation extends PolicyEscalation, CallContext {
   /** A transient pause: nobody is paged before this instant, and a resolution before it marks the incident transient. */
   pausedUntil?: string;
+  /** The service's flapping rule: more than `count` incidents of one alert within `minutes` is one flapping incident. */
+  flapping?: { count: number; minutes: number };
 }
 
 export type Timer =
@@ -47,7 +49,9 @@ export type Timer =
       };
     }
   | { id: string; due: number; kind: 'ack_timeout' }
-  | { id: string; due: number; kind: 'auto_resolve' };
+  | { id: string; due: number; kind: 'auto_resolve' }
+  /** A flapping incident resolves once its alert has stayed resolved this long. */
+  | { id: string; due: number; kind: 'settle' };
 
 export type TimerKind = Timer['kind'];
 
@@ -318,7 +322,7 @@ export function merge(into: Effects, from: Effects): Effects {
 export function afterStatusChange(incident: Incident, escalation: Escalation | null, now: Date): Effects {
   const effects = none();
   if (incident.status === 'resolved') {
-    effects.cancel.push('start', 'escalate', 'page', 'ack_timeout', 'auto_resolve');
+    effects.cancel.push('start', 'escalate', 'page', 'ack_timeout', 'auto_resolve', 'settle');
   } else if (incident.status === 'acknowledged') {
     // One acknowledgement cancels every pending page of every responder at once.
     if ((escalation?.policy?.stop_when ?? 'acknowledged') === 'acknowledged') effects.cancel.push('escalate', 'page');

@@ -39,6 +39,8 @@ export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('paging_paused', { until: z.string(), reason: z.string() }),
   /** …and this one did: resolved inside the pause. */
   entry('transient', {}),
+  /** The alert resolved, but it has come and gone too often: the incident stays open until it settles. */
+  entry('flapping', { incidents: z.number().int(), minutes: z.number(), settles_at: z.string() }),
   entry('escalated', { ...place, users: z.array(z.string()), via, due: z.string() }),
   entry('step_skipped', { ...place, reason: z.string() }),
   entry('cannot_reach', { user: z.string(), reason: z.string() }),
