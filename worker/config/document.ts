@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { escalationPolicySchema } from '../escalation/policy';
 import { handleSchema, isoInstantSchema, localeSchema, roleSchema } from '../vocabulary';
 import { integrationTypes } from '../ingest/registry';
-import { MAX_RULES, routingRuleSchema, suppressionRuleSchema } from '../ingest/routing';
+import { groupingSchema, MAX_RULES, routingRuleSchema, suppressionRuleSchema } from '../ingest/routing';
 import { emailSettingsSchema } from '../ingest/adapters/email';
 import { genericMappingSchema } from '../ingest/adapters/generic-webhook';
 import { heartbeatSettingsSchema } from '../ingest/heartbeat';
@@ -126,6 +126,8 @@ export const integrationConfigSchema = z
     service: handleSchema,
     /** Where its events go when not to `service`: the first rule that matches wins. */
     routing_rules: z.array(routingRuleSchema).max(MAX_RULES).optional(),
+    /** Merge alerts with equal values of these fields into one incident while it is open. */
+    grouping: groupingSchema.optional(),
     /** For an `email` integration: how messages become incidents. */
     email: emailSettingsSchema.optional(),
     /** For a `generic-webhook` integration: where each field is in the body (JSONPath). */

@@ -28,7 +28,12 @@ export interface Incident {
   transient?: boolean;
   /** Its alert keeps resolving and firing again: it stays open until the alert stays resolved. */
   flapping?: boolean;
+  /** A group's incident: the dedup keys of its alerts still firing; it resolves when the last one does. */
+  members?: string[];
 }
+
+/** The most alerts a group's incident follows one by one; past it, new members are only counted. */
+export const MAX_MEMBERS = 200;
 
 /** One entry of an incident's alert log: an open event that opened or joined it. */
 export interface AlertRecord {
@@ -93,6 +98,7 @@ export function openIncident(ids: NewIncident, event: AlertEvent, actor: Actor, 
     lastEventAt: event.eventTime,
     ...(event.quiet === undefined ? {} : { quiet: event.quiet }),
     ...(event.escalationPolicy === undefined ? {} : { policyOverride: event.escalationPolicy }),
+    ...(event.groupMember === undefined ? {} : { members: [event.groupMember] }),
   };
   return {
     action: 'created',
@@ -115,17 +121,46 @@ export function applyEvent(latest: Incident | null, event: AlertEvent, actor: Ac
     return { action: 'ignored', message: `no incident has event_id ${event.eventId}` };
   }
   const context = { eventId: event.eventId, summary: event.summary };
+  if (event.action === 'close' && event.groupMember !== undefined && latest.members !== undefined) {
+    const still = latest.members.filter((m) => m !== event.groupMember);
+    if (still.length > 0) return memberResolved(latest, event.groupMember, still, actor, now);
+  }
   return event.action === 'ack' ? acknowledge(latest, actor, now, context) : resolve(latest, actor, now, context);
+}
+
+/** One alert of a group resolved while others still fire: the group's incident stays. */
+function memberResolved(incident: Incident, member: string, still: string[], actor: Actor, now: Date): Change {
+  return {
+    action: 'deduplicated',
+    incident: { ...incident, members: still },
+    timeline: [
+      {
+        type: 'alert_resolved',
+        at: now.toISOString(),
+        actor,
+        details: { event_id: member, still_firing: still.length },
+      },
+    ],
+    alert: null,
+  };
 }
 
 function joinIncident(incident: Incident, event: AlertEvent, actor: Actor, now: Date): Change {
   const lastEventAt = event.eventTime > incident.lastEventAt ? event.eventTime : incident.lastEventAt;
+  const member = event.groupMember;
+  const members =
+    member === undefined || incident.members === undefined || incident.members.includes(member)
+      ? incident.members
+      : incident.members.length < MAX_MEMBERS
+        ? [...incident.members, member]
+        : incident.members;
   return {
     action: 'deduplicated',
     incident: {
       ...incident,
       alertCount: incident.alertCount + 1,
       lastEventAt,
+      ...(members === undefined ? {} : { members }),
     },
     timeline: [
       {

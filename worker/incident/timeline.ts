@@ -18,6 +18,8 @@ const entry = <T extends string, D extends z.ZodRawShape>(type: T, details: D) =
 export const timelineEntrySchema = z.discriminatedUnion('type', [
   entry('created', { summary: z.string(), urgency: urgencySchema }),
   entry('alert_joined', { summary: z.string(), alert_count: z.number().int() }),
+  /** One alert of a group's incident resolved; the incident resolves with the last one. */
+  entry('alert_resolved', { event_id: z.string(), still_firing: z.number().int() }),
   /** By a user, or by an integration's event (which names its event id and summary). A user who
    *  answered from a message names its channel: link, email, sms, voice, slack, telegram. */
   entry('acknowledged', {

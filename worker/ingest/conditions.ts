@@ -18,7 +18,7 @@ export const conditionOps = [
   'exists',
 ] as const;
 
-const fieldSchema = z
+export const fieldSchema = z
   .string()
   .regex(
     /^(summary|resource|metric|urgency|event_type|source|action|(details|custom_details|payload)(\.[^.\s]+)+)$/,

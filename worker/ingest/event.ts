@@ -26,5 +26,7 @@ export const alertEventSchema = z.object({
   quiet: z.string().optional(),
   /** A policy to page by instead of the service's routing (support hours may say so). */
   escalationPolicy: z.string().optional(),
+  /** Grouped (its integration's `grouping`): the alert's own dedup key, while `eventId` is its group's. */
+  groupMember: z.string().optional(),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;

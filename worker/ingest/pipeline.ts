@@ -8,7 +8,7 @@ import type { EventResult } from './adapter';
 import type { AlertEvent } from './event';
 import { supportHoursDecision, type SupportHours } from './hours';
 import { inMaintenance, type MaintenanceWindow } from './maintenance';
-import { route, suppress, type RoutingRule, type SuppressionRule } from './routing';
+import { group, route, suppress, type RoutingRule, type SuppressionRule } from './routing';
 
 export interface IngestingIntegration {
   id: string;
@@ -54,7 +54,7 @@ export function staged(
   if (stages === null) return { event, serviceId: integration.serviceId };
   const configured = stages.integrations.get(integration.handle);
   const rules = (configured?.routing_rules ?? []) as RoutingRule[];
-  const routed = route(event, rules, configured?.service ?? '');
+  const routed = route(group(event, configured?.grouping), rules, configured?.service ?? '');
   const serviceId = stages.serviceIds.get(routed.service) ?? integration.serviceId;
   const service = stages.services.get(serviceId);
   const kept = suppress(routed.event, (service?.suppression_rules ?? []) as SuppressionRule[]);
@@ -92,7 +92,8 @@ export async function ingestEvents(
       };
       const incident = env.INCIDENTS.getByName(incidentObjectName(integration.id, next.event.eventId));
       const result: IngestResult = await incident.ingest(target, next.event);
-      return { ...result, eventId: next.event.eventId };
+      // The sender's own key, even when its alert joined a group.
+      return { ...result, eventId: event.eventId };
     }),
   );
 }

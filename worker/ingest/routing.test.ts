@@ -234,3 +234,40 @@ describe('support hours in the real runtime', () => {
     expect(timeline.find((t: { type: string }) => t.type === 'not_paged').details.reason).toBe('outside support hours');
   });
 });
+
+describe('alert grouping in the real runtime', () => {
+  const KEY = 'key-grouping-0123456789ab';
+
+  it('merges alerts with the same values into one incident, which resolves with the last of them', async () => {
+    const result = await api('PUT', '/config', {
+      services: [{ id: 'grouped', name: 'Grouped' }],
+      integrations: [
+        {
+          id: 'grouped-std',
+          name: 'Std',
+          type: 'standard',
+          service: 'grouped',
+          key: KEY,
+          grouping: { by: ['resource'] },
+        },
+      ],
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const send = (event_id: string, status = 'open', resource_name = 'db-1') =>
+      postEvent(KEY, { summary: `${event_id} on ${resource_name}`, event_id, status, resource_name });
+    const first = await send('disk');
+    const second = await send('cpu');
+    expect(second.body).toMatchObject({ action: 'deduplicated', incident_id: first.body.incident_id, event_id: 'cpu' });
+    const other = await send('disk', 'open', 'db-2');
+    expect(other.body.incident_id).not.toBe(first.body.incident_id);
+
+    expect((await send('disk', 'close')).body.action).toBe('deduplicated');
+    const still = (await api('GET', `/incidents/${first.body.incident_id}`)).body;
+    expect(still.status).toBe('triggered');
+    expect(still.timeline.at(-1)).toMatchObject({
+      type: 'alert_resolved',
+      details: { event_id: 'disk', still_firing: 1 },
+    });
+    expect((await send('cpu', 'close')).body.action).toBe('resolved');
+  });
+});

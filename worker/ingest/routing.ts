@@ -3,7 +3,8 @@
 // each a function of the event and the configuration, answering where it goes and whether it pages.
 import { z } from 'zod';
 import { handleSchema, urgencySchema } from '../vocabulary';
-import { conditionSchema, matches } from './conditions';
+import { conditionSchema, fieldSchema, fieldValue, matches } from './conditions';
+import { stableKey } from './normalize';
 import type { AlertEvent } from './event';
 
 export const MAX_RULES = 50;
@@ -46,4 +47,18 @@ export function suppress(event: AlertEvent, rules: readonly SuppressionRule[]): 
   const why = `suppressed by ${rule.name ? `rule ${rule.name}` : 'a suppression rule'}`;
   if (rule.action === 'quiet') return { ...event, quiet: why };
   return { ...event, urgency: rule.action.urgency };
+}
+
+/** Merge an integration's alerts that share these fields' values into one incident while it is open. */
+export const groupingSchema = z.object({ by: z.array(fieldSchema).min(1).max(5) }).strict();
+export type Grouping = z.infer<typeof groupingSchema>;
+
+/** The event as a member of its group: the group's key as its dedup key, its own kept beside it. */
+export function group(event: AlertEvent, grouping: Grouping | undefined): AlertEvent {
+  if (!grouping) return event;
+  const values = grouping.by.map((field) => {
+    const value = fieldValue(event, field);
+    return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  });
+  return { ...event, eventId: `group:${stableKey(...values)}`, groupMember: event.eventId };
 }
