@@ -3,7 +3,8 @@
 import { z } from '@hono/zod-openapi';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { applyConfig } from '../config/apply';
-import { configDocumentSchema, kinds, type ConfigDocument } from '../config/document';
+import { configDocumentSchema, kinds, type ConfigDocument, type Configuration } from '../config/document';
+import { emailAddressOf } from '../ingest/adapters/email';
 import { etagOf, ifMatchHolds } from '../config/etag';
 import type { Renames } from '../config/plan';
 import { loadConfig, type StoredConfig } from '../config/store';
@@ -37,7 +38,31 @@ function parseConfigText(text: string, contentType: string | undefined): ConfigD
       { field: 'body', message: 'not valid YAML or JSON' },
     ]);
   }
-  return validate(configDocumentSchema, raw ?? {}, 'configuration');
+  return validate(configDocumentSchema, withoutReadOnly(raw ?? {}), 'configuration');
+}
+
+/** An exported document shows each email integration's address; applied again, the address is ignored. */
+function withoutReadOnly(raw: unknown): unknown {
+  const integrations = (raw as { integrations?: unknown }).integrations;
+  if (!Array.isArray(integrations)) return raw;
+  return {
+    ...(raw as object),
+    integrations: integrations.map((i) => {
+      if (i === null || typeof i !== 'object') return i;
+      const { email_address: _shown, ...rest } = i as Record<string, unknown>;
+      return rest;
+    }),
+  };
+}
+
+/** The document as exported: the stored configuration, with each email integration's address. */
+function exported(config: Configuration, emailDomain: string | undefined) {
+  return {
+    ...config,
+    integrations: config.integrations.map((i) =>
+      i.type === 'email' ? { ...i, email_address: emailAddressOf(i.key ?? '', emailDomain) } : i,
+    ),
+  };
 }
 
 /** 412 unless the If-Match header (if any) names `etag`, the tag of what the write would change. */
@@ -99,8 +124,9 @@ openapi(
     const { config } = await loadConfig(c.env.DB);
     c.header('ETag', await etagOf(config));
     const wantsYaml = c.req.query('format') === 'yaml' || /yaml/.test(c.req.header('accept') ?? '');
-    if (wantsYaml) return c.body(toYaml(config), 200, { 'content-type': 'application/yaml; charset=utf-8' });
-    return c.json(config);
+    const document = exported(config, c.env.EMAIL_DOMAIN);
+    if (wantsYaml) return c.body(toYaml(document), 200, { 'content-type': 'application/yaml; charset=utf-8' });
+    return c.json(document);
   },
 );
 

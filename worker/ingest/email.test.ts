@@ -109,8 +109,16 @@ describe('email ingest', () => {
     expect(stray).toHaveBeenCalledWith(expect.stringMatching(/reply with "ack" or "resolve"/));
   });
 
-  it('shows the address on the integration', async () => {
+  it('shows the address on the integration and in the exported configuration', async () => {
     expect((await api('GET', '/integrations/mail')).body.email_address).toBe(`${KEY}@tocsin.test`);
+    const exported = (await api('GET', '/config')).body;
+    const mail = exported.integrations.find((i: { id: string }) => i.id === 'mail');
+    expect(mail.email_address).toBe(`${KEY}@tocsin.test`);
+    // The exported document applies again as it is, changing nothing.
+    expect(await api('PUT', '/config', { integrations: exported.integrations })).toMatchObject({
+      status: 200,
+      body: { changed: false },
+    });
   });
 });
 
