@@ -7,11 +7,10 @@ import { drizzle } from 'drizzle-orm/d1';
 import { loadConfig } from '../config/store';
 import type { ExtensionCallRow } from '../db/incidents';
 import { extensionCalls } from '../db/schema';
-import { HttpError } from '../http';
 import { redactedUrl } from '../notify/extension';
 import { configures } from '../permissions';
 import { notificationStatuses } from '../vocabulary';
-import { cursorOf, readCursor } from './notifications';
+import { cursorOf, pageQuerySchema, startOf } from './notifications';
 import { currentOne } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
@@ -97,10 +96,7 @@ openapi(
     permission: 'read',
     request: {
       params: idParams,
-      query: z.object({
-        limit: z.coerce.number().int().min(1).max(200).default(100),
-        cursor: z.string().max(1000).optional().describe('next_cursor of the previous page'),
-      }),
+      query: pageQuerySchema,
     },
     responses: {
       200: json(
@@ -111,12 +107,7 @@ openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = cursor === undefined ? null : readCursor(cursor);
-    if (cursor !== undefined && after === null) {
-      throw new HttpError(400, 'invalid_request', 'not a cursor from this API', [
-        { field: 'cursor', message: 'not a cursor from this API' },
-      ]);
-    }
+    const after = startOf(cursor);
     const stored = await loadConfig(c.env.DB);
     const service = currentOne(stored, 'services', c.req.valid('param').id);
     const serviceId = stored.ids.services.get(service.id)!;

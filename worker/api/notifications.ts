@@ -5,6 +5,7 @@ import { and, inArray, isNotNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { NotificationRow } from '../db/incidents';
 import { contactVerifications } from '../db/schema';
+import { HttpError } from '../http';
 import { notificationStatuses } from '../vocabulary';
 import type { Principal } from './auth';
 
@@ -97,6 +98,24 @@ export const notificationJson = (
 /** A user's log is read newest first, a page at a time, from where the last page ended. */
 export const cursorOf = (n: Pick<NotificationRow, 'dueAt' | 'id'>) =>
   btoa(JSON.stringify([n.dueAt, n.id])).replace(/=+$/, '');
+
+/** The query of a paged log: how many, and from where the last page ended. */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: z.string().max(1000).optional().describe('next_cursor of the previous page'),
+});
+
+/** Where a page starts: null for the first page; 400 naming the field for a cursor this API did not make. */
+export function startOf(cursor: string | undefined): { dueAt: string; id: string } | null {
+  if (cursor === undefined) return null;
+  const after = readCursor(cursor);
+  if (after === null) {
+    throw new HttpError(400, 'invalid_request', 'not a cursor from this API', [
+      { field: 'cursor', message: 'not a cursor from this API' },
+    ]);
+  }
+  return after;
+}
 
 export function readCursor(cursor: string): { dueAt: string; id: string } | null {
   try {

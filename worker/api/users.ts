@@ -13,7 +13,14 @@ import { HttpError } from '../http';
 import { configures, ownerOnlyUserChanges } from '../permissions';
 import type { ApiEnv, Principal } from './auth';
 import { forbidOwnerOnly } from './config';
-import { cursorOf, notificationJson, notificationListSchema, readCursor, verifiedOf } from './notifications';
+import {
+  cursorOf,
+  notificationJson,
+  notificationListSchema,
+  pageQuerySchema,
+  startOf,
+  verifiedOf,
+} from './notifications';
 import { changeOne, currentOne, patchSchema, tagged, type Authorize } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
@@ -207,10 +214,7 @@ openapi(
     permission: 'read',
     request: {
       params: idParams,
-      query: z.object({
-        limit: z.coerce.number().int().min(1).max(200).default(100),
-        cursor: z.string().max(1000).optional().describe('next_cursor of the previous page'),
-      }),
+      query: pageQuerySchema,
     },
     responses: { 200: json(notificationListSchema, 'Notifications, newest first (observers see no addresses)') },
   }),
@@ -218,12 +222,7 @@ openapi(
     const db = drizzle(c.env.DB);
     const { id } = c.req.valid('param');
     const { limit, cursor } = c.req.valid('query');
-    const after = cursor === undefined ? null : readCursor(cursor);
-    if (cursor !== undefined && after === null) {
-      throw new HttpError(400, 'invalid_request', 'not a cursor from this API', [
-        { field: 'cursor', message: 'not a cursor from this API' },
-      ]);
-    }
+    const after = startOf(cursor);
     const user = await db
       .select({ handle: users.handle })
       .from(users)

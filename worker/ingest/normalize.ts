@@ -71,10 +71,12 @@ export function instantOf(value: unknown, now: Date): string {
 /** Urgency by a table of the tool's words (case-insensitive), else `fallback`. */
 export function urgencyBy(table: Record<string, Urgency>, value: unknown, fallback: Urgency): Urgency {
   if (typeof value !== 'string' && typeof value !== 'number') return fallback;
-  const word = String(value).trim().toLowerCase();
-  // Own keys only: a body's "constructor" is not Object's.
-  return Object.hasOwn(table, word) ? table[word]! : fallback;
+  return own(table, String(value).trim().toLowerCase()) ?? fallback;
 }
+
+/** A table's entry for a word from a body: own keys only, so that "constructor" is not Object's. */
+export const own = <T>(table: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
 
 /** A value inside a parsed body, by a dotted path (`labels.severity`, `alerts.0.labels`). */
 export function at(value: unknown, path: string): unknown {
@@ -104,3 +106,21 @@ export function jsonBody(request: InboundRequest, tool: string): unknown {
 
 /** A loose object: fields the adapter reads are checked, anything else is kept as sent. */
 export const record = z.record(z.string(), z.unknown());
+
+/** A link to show: an http(s) URL as given, else nothing (no javascript:, no data:). */
+export function webLink(url: unknown): string | undefined {
+  const given = text(url)?.trim();
+  return given !== undefined && /^https?:\/\//i.test(given) ? given : undefined;
+}
+
+/** The fields that have a value (details without their empty parts). */
+export const defined = (fields: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value != null));
+
+/** An alert's identity from its labels, as Alertmanager's fingerprint is: the sorted label pairs. */
+export const labelsKey = (labels: Record<string, string>) =>
+  stableKey(
+    ...Object.keys(labels)
+      .sort()
+      .map((k) => `${k}=${labels[k]}`),
+  );

@@ -6,7 +6,7 @@ import { validate } from '../../http';
 import type { Urgency } from '../../vocabulary';
 import type { Adapter } from '../adapter';
 import type { AlertEvent } from '../event';
-import { eventIdOf, instantOf, jsonBody, stableKey, summaryOf, text, urgencyBy } from '../normalize';
+import { eventIdOf, instantOf, jsonBody, labelsKey, summaryOf, text, urgencyBy } from '../normalize';
 
 const labels = z.record(z.string(), z.string()).default({});
 
@@ -53,11 +53,7 @@ export function prometheusAlertEvent(
 ): AlertEvent {
   const { labels: l, annotations: a } = alert;
   // Without a fingerprint, the sorted labels name the alert as Alertmanager's fingerprint does.
-  const identity = stableKey(
-    ...Object.keys(l)
-      .sort()
-      .map((k) => `${k}=${l[k]}`),
-  );
+  const identity = labelsKey(l);
   const name = l.alertname;
   const where = l.instance ?? l.job;
   const href = text(alert.generatorURL) ?? link;

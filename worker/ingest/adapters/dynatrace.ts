@@ -26,7 +26,7 @@ import { z } from 'zod';
 import { validate } from '../../http';
 import type { Urgency } from '../../vocabulary';
 import type { Adapter } from '../adapter';
-import { eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy } from '../normalize';
+import { defined, eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy, webLink } from '../normalize';
 
 const field = z.union([z.string(), z.number()]).nullish();
 const maybe = z.string().nullish();
@@ -77,13 +77,8 @@ export const dynatraceNotificationSchema = z
     }
   });
 
-/** A table of only its own keys: a severity named `constructor` or `__proto__` is no severity. */
-function withoutPrototype<T>(entries: Record<string, T>): Record<string, T> {
-  return Object.assign(Object.create(null) as Record<string, T>, entries);
-}
-
 /** A problem's severity: an outage first, then errors, slowdowns and gaps in monitoring. */
-export const dynatraceSeverityUrgency: Record<string, Urgency> = withoutPrototype({
+export const dynatraceSeverityUrgency: Record<string, Urgency> = {
   availability: 'highest',
   error: 'high',
   custom_alert: 'high',
@@ -91,7 +86,7 @@ export const dynatraceSeverityUrgency: Record<string, Urgency> = withoutPrototyp
   resource_contention: 'medium',
   monitoring_unavailable: 'low',
   info: 'lowest',
-});
+};
 
 /** A value, or undefined when Dynatrace left its placeholder (`{PID}`) in place or rendered nothing. */
 function filled(value: unknown): string | undefined {
@@ -113,11 +108,6 @@ function problemIdOf(body: Rendered): string | undefined {
   const details = detailsOf(body);
   return filled(body.PID) ?? filled(details?.problemId) ?? filled(details?.id) ?? filled(body.ProblemID);
 }
-
-const webLink = (url: string | undefined) => (url !== undefined && /^https?:\/\//i.test(url) ? url : undefined);
-
-const defined = (fields: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 
 export const dynatrace: Adapter = {
   title: 'Dynatrace',

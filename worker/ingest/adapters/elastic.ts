@@ -30,7 +30,7 @@ import { validate } from '../../http';
 import type { Urgency } from '../../vocabulary';
 import type { Adapter } from '../adapter';
 import type { AlertEvent } from '../event';
-import { at, eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy } from '../normalize';
+import { at, defined, eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy, webLink } from '../normalize';
 
 /** Kibana renders a variable the rule does not have as an empty string. */
 const field = z.union([z.string(), z.number(), z.boolean()]).nullish();
@@ -59,13 +59,8 @@ export const watcherActionSchema = z.looseObject({
   link: field,
 });
 
-/** A table of only its own keys: a severity named `constructor` or `__proto__` is no severity. */
-function withoutPrototype<T>(entries: Record<string, T>): Record<string, T> {
-  return Object.assign(Object.create(null) as Record<string, T>, entries);
-}
-
 /** The `severity` a body names, or the last word of the action group (`metrics.threshold.warning`). */
-export const elasticSeverityUrgency: Record<string, Urgency> = withoutPrototype({
+export const elasticSeverityUrgency: Record<string, Urgency> = {
   critical: 'highest',
   fired: 'high',
   high: 'high',
@@ -74,15 +69,7 @@ export const elasticSeverityUrgency: Record<string, Urgency> = withoutPrototype(
   low: 'low',
   nodata: 'low',
   info: 'lowest',
-});
-
-const webLink = (url: unknown) => {
-  const given = text(url)?.trim();
-  return given !== undefined && /^https?:\/\//i.test(given) ? given : undefined;
 };
-
-const defined = (fields: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 
 /** `{{rule.tags}}` renders `a,b`; `{{rule.tags.asJSON}}` unquoted renders a list. */
 const tagsOf = (tags: string | string[] | null | undefined) =>

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { validate } from '../../http';
 import type { Adapter } from '../adapter';
 import type { AlertEvent } from '../event';
-import { eventIdOf, instantOf, jsonBody, stableKey, summaryOf, text, urgencyBy } from '../normalize';
+import { eventIdOf, instantOf, jsonBody, labelsKey, summaryOf, text, urgencyBy } from '../normalize';
 import { alertmanagerAlertSchema, severityUrgency } from './alertmanager';
 
 const grafanaAlertSchema = alertmanagerAlertSchema.extend({
@@ -23,11 +23,7 @@ const webhookSchema = z.looseObject({
 function grafanaAlertEvent(alert: z.infer<typeof grafanaAlertSchema>, now: Date, home?: string): AlertEvent {
   const { labels: l, annotations: a } = alert;
   const resolved = alert.status === 'resolved';
-  const identity = stableKey(
-    ...Object.keys(l)
-      .sort()
-      .map((k) => `${k}=${l[k]}`),
-  );
+  const identity = labelsKey(l);
   const name = l.alertname;
   const where = l.instance ?? l.job;
   // A rule that finds no data or fails is reported as DatasourceNoData / DatasourceError, named in `rulename`.

@@ -48,7 +48,7 @@ const stateActions = new Map<string, 'open' | 'close'>([
 ]);
 
 /** The alert policy's importance level; without Object's prototype, a body's `constructor` is just unknown. */
-const importanceUrgency: Record<string, Urgency> = Object.assign(Object.create(null), { high: 'high', low: 'low' });
+const importanceUrgency: Record<string, Urgency> = { high: 'high', low: 'low' };
 
 export const pingdom: Adapter = {
   title: 'Pingdom',

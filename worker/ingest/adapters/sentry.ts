@@ -9,7 +9,7 @@ import { validate } from '../../http';
 import type { EventAction, Urgency } from '../../vocabulary';
 import type { Adapter } from '../adapter';
 import type { AlertEvent } from '../event';
-import { at, eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy } from '../normalize';
+import { at, defined, eventIdOf, instantOf, jsonBody, own, summaryOf, text, urgencyBy, webLink } from '../normalize';
 
 const id = z.union([z.string().trim().min(1), z.number()]);
 /** Sentry writes null for what an issue or event does not have. */
@@ -108,28 +108,15 @@ export const sentryPluginWebhookSchema = z.looseObject({
     .nullish(),
 });
 
-/** A table of only its own keys: a severity named `constructor` or `__proto__` is no severity. */
-function withoutPrototype<T>(entries: Record<string, T>): Record<string, T> {
-  return Object.assign(Object.create(null) as Record<string, T>, entries);
-}
-
 /** An issue's level (fatal … debug) and a metric alert's trigger (critical, warning). */
-export const sentryLevelUrgency: Record<string, Urgency> = withoutPrototype({
+export const sentryLevelUrgency: Record<string, Urgency> = {
   fatal: 'highest',
   critical: 'high',
   error: 'high',
   warning: 'medium',
   info: 'low',
   debug: 'lowest',
-});
-
-const webLink = (url: unknown) => {
-  const given = text(url)?.trim();
-  return given !== undefined && /^https?:\/\//i.test(given) ? given : undefined;
 };
-
-const defined = (fields: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value != null));
 
 /** An event's tags, `[["browser", "Chrome 76"], …]` or `[{key, value}, …]`, as tag → value. */
 function tagsOf(list: unknown[] | null | undefined): Record<string, unknown> {
@@ -198,14 +185,14 @@ function issueEvents(body: z.infer<typeof sentryIssueWebhookSchema>, now: Date):
   ];
 }
 
-const metricActions: Record<string, EventAction> = withoutPrototype({
+const metricActions: Record<string, EventAction> = {
   critical: 'open',
   warning: 'open',
   resolved: 'close',
-});
+};
 
 function metricAlertEvents(body: z.infer<typeof sentryMetricAlertWebhookSchema>, now: Date): AlertEvent[] {
-  const action = metricActions[body.action];
+  const action = own(metricActions, body.action);
   if (action === undefined) return [];
   const { metric_alert: incident, description_title, description_text } = body.data;
   const rule = incident.alert_rule;

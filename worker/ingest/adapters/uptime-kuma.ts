@@ -9,7 +9,7 @@ import { parseJsonText, validate } from '../../http';
 import type { Urgency } from '../../vocabulary';
 import type { Adapter, InboundRequest } from '../adapter';
 import type { AlertEvent } from '../event';
-import { eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy } from '../normalize';
+import { defined, eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy } from '../normalize';
 
 const DOWN = 0;
 const UP = 1;
@@ -43,20 +43,15 @@ export const uptimeKumaNotificationSchema = z.looseObject({
   msg: maybe,
 });
 
-/** A table of only its own keys: a severity named `constructor` or `__proto__` is no severity. */
-function withoutPrototype<T>(entries: Record<string, T>): Record<string, T> {
-  return Object.assign(Object.create(null) as Record<string, T>, entries);
-}
-
 /** The value of a monitor tag named `severity`. */
-export const kumaSeverityUrgency: Record<string, Urgency> = withoutPrototype({
+export const kumaSeverityUrgency: Record<string, Urgency> = {
   critical: 'highest',
   high: 'high',
   warning: 'medium',
   medium: 'medium',
   low: 'low',
   info: 'lowest',
-});
+};
 
 /** A GET carries `msg`, and `heartbeat` and `monitor` as JSON text, in its query. */
 function notificationOf(request: InboundRequest): unknown {
@@ -67,9 +62,6 @@ function notificationOf(request: InboundRequest): unknown {
   };
   return { msg: request.query.get('msg'), heartbeat: asJson('heartbeat'), monitor: asJson('monitor') };
 }
-
-const defined = (fields: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value != null));
 
 export const uptimeKuma: Adapter = {
   title: 'Uptime Kuma',

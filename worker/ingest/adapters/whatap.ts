@@ -46,7 +46,7 @@ const statusActions = new Map<string, EventAction>([
 ]);
 
 /** WhaTap's levels, in English and as its Korean console names them; without Object's prototype. */
-const levelUrgency: Record<string, Urgency> = Object.assign(Object.create(null), {
+const levelUrgency: Record<string, Urgency> = {
   critical: 'high',
   fatal: 'high',
   위험: 'high',
@@ -56,7 +56,7 @@ const levelUrgency: Record<string, Urgency> = Object.assign(Object.create(null),
   주의: 'medium',
   info: 'low',
   정보: 'low',
-});
+};
 
 export const whatap: Adapter = {
   title: 'WhaTap',

@@ -44,7 +44,7 @@ import { validate } from '../../http';
 import type { EventAction, Urgency } from '../../vocabulary';
 import type { Adapter } from '../adapter';
 import type { AlertEvent } from '../event';
-import { at, eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy } from '../normalize';
+import { at, defined, eventIdOf, instantOf, jsonBody, summaryOf, text, urgencyBy, webLink } from '../normalize';
 
 /** Zabbix sends every parameter as a string; a body built by hand may send numbers. */
 const field = z.union([z.string(), z.number()]).nullish();
@@ -75,13 +75,8 @@ export const zabbixWebhookSchema = z.looseObject({
 });
 type ZabbixNotification = z.infer<typeof zabbixWebhookSchema>;
 
-/** A table of only its own keys: a severity named `constructor` or `__proto__` is no severity. */
-function withoutPrototype<T>(entries: Record<string, T>): Record<string, T> {
-  return Object.assign(Object.create(null) as Record<string, T>, entries);
-}
-
 /** As Zabbix's own Opsgenie media type ranks them (Disaster P1 … Information P5), by name or by number. */
-export const zabbixSeverityUrgency: Record<string, Urgency> = withoutPrototype({
+export const zabbixSeverityUrgency: Record<string, Urgency> = {
   disaster: 'highest',
   '5': 'highest',
   high: 'high',
@@ -94,7 +89,7 @@ export const zabbixSeverityUrgency: Record<string, Urgency> = withoutPrototype({
   '1': 'lowest',
   'not classified': 'lowest',
   '0': 'lowest',
-});
+};
 
 /**
  * A parameter's value, or undefined when Zabbix could not resolve its macro: it then sends the macro
@@ -166,17 +161,12 @@ function zabbixTags(given: unknown): Record<string, string> {
   return Object.fromEntries(tags);
 }
 
-const webLink = (url: string | undefined) => (url !== undefined && /^https?:\/\//i.test(url) ? url : undefined);
-
 /** By hand: `/\/+$/` backtracks over a long run of slashes. */
 function withoutTrailingSlashes(url: string): string {
   let end = url.length;
   while (end > 0 && url[end - 1] === '/') end -= 1;
   return url.slice(0, end);
 }
-
-const defined = (fields: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 
 export const zabbix: Adapter = {
   title: 'Zabbix',
