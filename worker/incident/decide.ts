@@ -218,7 +218,7 @@ function onEvent(state: State, input: Extract<Input, { type: 'event' }>, config:
   const { event, actor, opened } = input;
   const flapping = flapped(state, event, now);
   if (flapping) return flapping;
-  if (!needsNewIncident(state.incident, event)) {
+  if (!needsNewIncident(state.incident, event, now)) {
     // Firing again: a flapping incident waits to settle again from its next resolution.
     if (event.action === 'open' && state.incident?.flapping) {
       const joined = fromOutcome(applyEvent(state.incident, event, actor, now), state.incident, state.escalation, now);

@@ -1,7 +1,7 @@
 // The incident state machine: triggered → acknowledged → resolved, never backwards. Pure: the
 // Durable Object that serializes an incident calls these with `now` and stores what they return.
 import type { AlertEvent } from '../ingest/event';
-import type { Actor, IncidentStatus, Urgency } from '../vocabulary';
+import { MINUTE, type Actor, type IncidentStatus, type Urgency } from '../vocabulary';
 import type { EntryOf, TimelineEntry } from './timeline';
 
 export type { Actor, IncidentStatus, TimelineEntry };
@@ -79,8 +79,12 @@ function alertOf(event: AlertEvent, now: Date): AlertRecord {
 }
 
 /** Whether an event needs a new incident: an open event with no open incident to join. */
-export function needsNewIncident(latest: Incident | null, event: AlertEvent): boolean {
-  return event.action === 'open' && !isOpen(latest);
+export function needsNewIncident(latest: Incident | null, event: AlertEvent, now: Date): boolean {
+  if (event.action !== 'open') return false;
+  if (!isOpen(latest)) return true;
+  // A group by time window takes alerts for so long after it opened; later ones open the next.
+  const window = event.groupWindowMinutes;
+  return window !== undefined && now.getTime() >= Date.parse(latest.createdAt) + window * MINUTE;
 }
 
 export function openIncident(ids: NewIncident, event: AlertEvent, actor: Actor, now: Date): Change {

@@ -116,16 +116,32 @@ export class IncidentObject extends DurableObject<Env> {
     actor: Actor = { type: 'integration', id: target.integrationHandle },
   ): Promise<IngestResult> {
     const input: Input = { type: 'event', event, actor, opened: null };
-    if (!needsNewIncident(this.latest, event)) return this.ingestResult(this.apply(this.latest, input));
+    // A grouped alert's close or acknowledgement goes to the group incident it joined, not always the newest.
+    const member = event.action === 'open' ? null : this.openIncidentWith(event.groupMember);
+    if (member) return this.ingestResult(this.apply(member, input));
+    if (!needsNewIncident(this.latest, event, new Date())) return this.ingestResult(this.apply(this.latest, input));
     // Allocating a number awaits another object, which would let concurrent events interleave:
     // hold them at the gate so that they join the incident instead of opening their own.
     return this.ctx.blockConcurrencyWhile(async () => {
-      if (!needsNewIncident(this.latest, event)) return this.ingestResult(this.apply(this.latest, input));
+      if (!needsNewIncident(this.latest, event, new Date())) {
+        return this.ingestResult(this.apply(this.latest, input));
+      }
       const number = await nextIncidentNumber(this.env);
       const id = incidentId(this.ctx.id.toString(), this.ordinal + 1);
       const opened = { id, number, serviceId: target.serviceId, integrationId: target.integrationId };
       return this.ingestResult(this.apply(null, { ...input, opened }, freshLiveConfig()));
     });
+  }
+
+  /** The open incident of a group that counts this alert among its members, if any. */
+  private openIncidentWith(member: string | undefined): Incident | null {
+    if (member === undefined || this.version === 0) return null;
+    const rows = this.sql
+      .exec<{ state: string }>(
+        "SELECT state FROM incidents WHERE state ->> 'status' <> 'resolved' ORDER BY ordinal DESC LIMIT 50",
+      )
+      .toArray();
+    return rows.map((r) => parse<Incident>(r.state)).find((i) => i.members?.includes(member)) ?? null;
   }
 
   /** This object's newest incident (the one its dedup key names now), if it has any. */

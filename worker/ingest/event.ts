@@ -28,5 +28,7 @@ export const alertEventSchema = z.object({
   escalationPolicy: z.string().optional(),
   /** Grouped (its integration's `grouping`): the alert's own dedup key, while `eventId` is its group's. */
   groupMember: z.string().optional(),
+  /** Grouped by time window: how long after its group's incident opened an alert may still join it. */
+  groupWindowMinutes: z.number().optional(),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;

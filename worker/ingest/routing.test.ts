@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { incidentObjectName } from '../incident/commands';
 import { ADMIN_TOKEN, api, postEvent, send } from '../test/helpers';
 import { conditionSchema, matches } from './conditions';
@@ -269,5 +269,46 @@ describe('alert grouping in the real runtime', () => {
       details: { event_id: 'disk', still_firing: 1 },
     });
     expect((await send('cpu', 'close')).body.action).toBe('resolved');
+  });
+});
+
+describe('alert grouping by time window', () => {
+  const KEY = 'key-window-group-012345678';
+
+  it('merges an integration’s alerts for so long after their incident opened, then opens the next', async () => {
+    const result = await api('PUT', '/config', {
+      services: [{ id: 'windowed', name: 'Windowed' }],
+      integrations: [
+        {
+          id: 'windowed-std',
+          name: 'Std',
+          type: 'standard',
+          service: 'windowed',
+          key: KEY,
+          grouping: { window_minutes: 10 },
+        },
+      ],
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const send = (event_id: string, status = 'open') => postEvent(KEY, { summary: event_id, event_id, status });
+    const a = await send('a');
+    const b = await send('b');
+    expect(b.body.incident_id).toBe(a.body.incident_id);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 11 * 60_000);
+      const c = await send('c');
+      expect(c.body.action).toBe('created');
+      expect(c.body.incident_id).not.toBe(a.body.incident_id);
+      // Each close finds the incident its alert joined.
+      expect((await send('a', 'close')).body).toMatchObject({
+        action: 'deduplicated',
+        incident_id: a.body.incident_id,
+      });
+      expect((await send('b', 'close')).body).toMatchObject({ action: 'resolved', incident_id: a.body.incident_id });
+      expect((await send('c', 'close')).body).toMatchObject({ action: 'resolved', incident_id: c.body.incident_id });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -50,7 +50,20 @@ export function suppress(event: AlertEvent, rules: readonly SuppressionRule[]): 
 }
 
 /** Merge an integration's alerts that share these fields' values into one incident while it is open. */
-export const groupingSchema = z.object({ by: z.array(fieldSchema).min(1).max(5) }).strict();
+export const groupingSchema = z
+  .object({
+    /** Alerts with equal values of these fields share an incident (none: every alert of the integration). */
+    by: z.array(fieldSchema).max(5).default([]),
+    /** An alert joins its group's incident only within this long after it opened; later, the next opens. */
+    window_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .optional(),
+  })
+  .strict()
+  .refine((g) => g.by.length > 0 || g.window_minutes !== undefined, 'group by fields, by a time window, or both');
 export type Grouping = z.infer<typeof groupingSchema>;
 
 /** The event as a member of its group: the group's key as its dedup key, its own kept beside it. */
@@ -60,5 +73,10 @@ export function group(event: AlertEvent, grouping: Grouping | undefined): AlertE
     const value = fieldValue(event, field);
     return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   });
-  return { ...event, eventId: `group:${stableKey(...values)}`, groupMember: event.eventId };
+  return {
+    ...event,
+    eventId: `group:${stableKey(...values)}`,
+    groupMember: event.eventId,
+    ...(grouping.window_minutes === undefined ? {} : { groupWindowMinutes: grouping.window_minutes }),
+  };
 }
