@@ -128,9 +128,13 @@ function serviceOf(incident: Incident, stored: StoredConfig) {
   return stored.config.services.find((s) => s.id === handle);
 }
 
-function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effects {
+/**
+ * What an incident takes from its service when its escalation starts, and keeps: the policy (or the
+ * one a stage chose, or nobody), its clocks, the noise rules, and the extensions to tell.
+ */
+function snapshotFor(incident: Incident, stored: StoredConfig): Escalation {
   const service = serviceOf(incident, stored);
-  const snapshot: Escalation = {
+  return {
     ...escalationFor(
       incident.policyOverride === undefined ? service?.routing : { escalation_policy: incident.policyOverride },
       stored.config,
@@ -153,6 +157,10 @@ function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effe
       extensions: stored.config.extensions.filter((e) => service !== undefined && e.service === service.id),
     },
   };
+}
+
+function startEffects(incident: Incident, stored: StoredConfig, now: Date): Effects {
+  const snapshot = snapshotFor(incident, stored);
   // Acknowledged or resolved before the escalation could start: keep its clocks, page nobody.
   if (incident.status === 'resolved') return { ...none(), escalation: snapshot };
   if (incident.status === 'acknowledged') {
