@@ -16,6 +16,7 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   TOCSIN_ADMIN_TOKEN: 'test-admin-token',
+                  TOCSIN_ADMIN_PASSWORD: 'test-admin-password',
                   // The secrets inbound webhooks are verified with; no provider credentials, so pages go to the log.
                   PUBLIC_URL: 'https://tocsin.test',
                   TOCSIN_SIGNING_KEY: 'test-signing-key',

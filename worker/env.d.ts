@@ -12,6 +12,8 @@ interface Env {
   WEB?: Fetcher;
   /** When set, a bearer token with this value acts as the built-in owner account. */
   TOCSIN_ADMIN_TOKEN?: string;
+  /** Local mode: the owner signs in to the console with this until they set a password of their own. */
+  TOCSIN_ADMIN_PASSWORD?: string;
   /** The base of every link and callback URL a message carries; default the request's origin. */
   PUBLIC_URL?: string;
   /** Signs the action links messages carry. */

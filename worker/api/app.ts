@@ -5,6 +5,7 @@ import { changeRoutes } from './changes';
 import { funnelRoutes } from './funnel';
 import { maintenanceRoutes } from './maintenance';
 import { previewRoutes } from './preview';
+import { sessionAccountRoutes, sessionRoutes } from './session';
 import { contactMethodRoutes } from './contact-methods';
 import { extensionRoutes } from './extensions';
 import { incidentRoutes } from './incidents';
@@ -21,6 +22,8 @@ export const apiRoutes = apiApp();
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 apiRoutes.get('/openapi.json', (c) => c.json((document ??= openApiDocument(apiRoutes))));
+// Signing in needs no principal: its route answers before the authentication below is reached.
+apiRoutes.route('/', sessionRoutes);
 apiRoutes.use('*', authenticate);
 for (const routes of [
   incidentRoutes,
@@ -30,6 +33,7 @@ for (const routes of [
   previewRoutes,
   maintenanceRoutes,
   funnelRoutes,
+  sessionAccountRoutes,
   tokenRoutes,
   scheduleRoutes,
   userRoutes,

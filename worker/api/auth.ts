@@ -1,12 +1,18 @@
-// Bearer API tokens and what each role may do at all; finer rules (teams, owners, overrides) are worker/permissions.ts.
-import { and, eq, isNull } from 'drizzle-orm';
+// Who is asking: a bearer API token, or the console's session cookie (whose state-changing requests
+// must come from this origin); and what each role may do at all. Finer rules (teams, owners,
+// overrides) are worker/permissions.ts.
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
+import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { apiTokens, users } from '../db/schema';
+import { apiTokens, sessions, users } from '../db/schema';
 import { HttpError } from '../http';
 import type { Role } from '../vocabulary';
 
-export type Permission = 'read' | 'respond' | 'configure';
+/** `public`: anyone, signed in or not (signing in itself). */
+export type Permission = 'public' | 'read' | 'respond' | 'configure';
+
+export const SESSION_COOKIE = 'tocsin_session';
 
 const permissions: Record<Role, readonly Permission[]> = {
   owner: ['read', 'respond', 'configure'],
@@ -19,6 +25,8 @@ export interface Principal {
   /** The user's handle; the built-in owner is `admin`. */
   handle: string;
   role: Role;
+  /** The hash of the session cookie, when the console's session is who asks. */
+  session?: string;
 }
 
 export type ApiEnv = { Bindings: Env; Variables: { principal: Principal } };
@@ -52,18 +60,51 @@ async function principalFor(env: Env, token: string): Promise<Principal | null> 
   return row ?? null;
 }
 
+async function sessionPrincipal(env: Env, token: string): Promise<Principal | null> {
+  const hash = await sha256Hex(token);
+  const row = await drizzle(env.DB)
+    .select({ handle: users.handle, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, hash),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date().toISOString()),
+        isNull(users.deletedAt),
+      ),
+    )
+    .get();
+  return row ? { ...row, session: hash } : null;
+}
+
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+
 export const authenticate = createMiddleware<ApiEnv>(async (c, next) => {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
-  const principal = match?.[1] ? await principalFor(c.env, match[1]) : null;
+  const cookie = match ? undefined : getCookie(c, SESSION_COOKIE);
+  const principal = match?.[1]
+    ? await principalFor(c.env, match[1])
+    : cookie
+      ? await sessionPrincipal(c.env, cookie)
+      : null;
   if (!principal) {
     c.header('WWW-Authenticate', 'Bearer');
-    throw new HttpError(401, 'unauthorized', 'send a valid API token as Authorization: Bearer <token>');
+    throw new HttpError(401, 'unauthorized', 'sign in, or send a valid API token as Authorization: Bearer <token>');
+  }
+  // A cookie goes with every request the browser makes, whichever site asks: a change must come from here.
+  if (principal.session && !SAFE_METHODS.includes(c.req.method)) {
+    const from = c.req.header('origin');
+    if (from !== new URL(c.req.url).origin) {
+      throw new HttpError(403, 'forbidden', 'a change signed in by cookie must come from the console’s own origin');
+    }
   }
   c.set('principal', principal);
   await next();
 });
 
 export function requirePermission(principal: Principal, permission: Permission): void {
+  if (permission === 'public') return;
   if (!permissions[principal.role].includes(permission)) {
     throw new HttpError(403, 'forbidden', `the ${principal.role} role may not ${permission}`);
   }
@@ -71,6 +112,6 @@ export function requirePermission(principal: Principal, permission: Permission):
 
 export const allow = (permission: Permission) =>
   createMiddleware<ApiEnv>(async (c, next) => {
-    requirePermission(c.get('principal'), permission);
+    if (permission !== 'public') requirePermission(c.get('principal'), permission);
     await next();
   });

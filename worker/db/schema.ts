@@ -281,3 +281,36 @@ export const maintenanceWindows = sqliteTable(
   },
   (t) => [index('maintenance_service_ends').on(t.serviceId, t.endsAt)],
 );
+
+/** A user's password, as a PBKDF2 hash with its own salt (never in the configuration document). */
+export const credentials = sqliteTable('credentials', {
+  userId: text('user_id').primaryKey(),
+  hash: text('hash').notNull(),
+  salt: text('salt').notNull(),
+  iterations: integer('iterations').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Signed-in browsers: the cookie's value is never stored, only its hash. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** Failed sign-ins, per account and per address, in fixed windows: what the rate limit counts. */
+export const signInFailures = sqliteTable(
+  'sign_in_failures',
+  {
+    key: text('key').notNull(),
+    windowStart: text('window_start').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);

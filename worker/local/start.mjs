@@ -1,7 +1,7 @@
 // `npm start`: the whole system on this machine, with no Cloudflare account. Applies the D1
 // migrations, builds the console, runs the API Worker (ingest, API, Durable Objects, alarms) and the
 // console under `wrangler dev`, creates a demo organisation on first run, and prints how to use it.
-// State persists under .tocsin/ (git-ignored). Honours PORT and TOCSIN_ADMIN_TOKEN.
+// State persists under .tocsin/ (git-ignored). Honours PORT, TOCSIN_ADMIN_TOKEN and TOCSIN_ADMIN_PASSWORD.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
@@ -17,6 +17,14 @@ function adminToken() {
   if (process.env.TOCSIN_ADMIN_TOKEN) return process.env.TOCSIN_ADMIN_TOKEN;
   const file = join(stateDir, 'admin-token');
   if (!existsSync(file)) writeFileSync(file, `tok_${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The owner's password for the console until they set their own: made once, kept like the token. */
+function adminPassword() {
+  if (process.env.TOCSIN_ADMIN_PASSWORD) return process.env.TOCSIN_ADMIN_PASSWORD;
+  const file = join(stateDir, 'admin-password');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(12).toString('base64url')}\n`, { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -105,6 +113,8 @@ async function api(token, method, path, body) {
  */
 const demoConfig = {
   users: [
+    // The organisation's owner, who signs in to the console with the admin password.
+    { id: 'owner', name: 'Owner', email: 'owner@example.com', role: 'owner' },
     {
       id: 'ana',
       name: 'Ana Kim',
@@ -188,6 +198,8 @@ const wrangler = spawn(
     '--var',
     `TOCSIN_ADMIN_TOKEN:${token}`,
     '--var',
+    `TOCSIN_ADMIN_PASSWORD:${adminPassword()}`,
+    '--var',
     `TOCSIN_SIGNING_KEY:${signingKey()}`,
     '--var',
     `PUBLIC_URL:${process.env.PUBLIC_URL ?? origin}`,
@@ -211,6 +223,7 @@ try {
     `  console:          ${origin}/`,
     `  API:              ${origin}/api/v1   (OpenAPI: ${origin}/api/v1/openapi.json)`,
     `  admin API token:  ${token}`,
+    `  sign in:          owner@example.com / ${adminPassword()}`,
   ];
   if (demo) {
     lines.push(

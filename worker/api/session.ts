@@ -1,0 +1,235 @@
+// Signing in to the console: email and password for an HttpOnly session cookie (Secure outside local
+// mode, SameSite=Lax), signing out here or everywhere, and who is signed in. Failed attempts are
+// limited per account and per address. In local mode the organisation's owner signs in with
+// TOCSIN_ADMIN_PASSWORD until they set a password of their own.
+import { z } from '@hono/zod-openapi';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { loadConfig } from '../config/store';
+import { credentials, sessions, signInFailures, users } from '../db/schema';
+import { HttpError } from '../http';
+import { hashPassword, passwordMatches, weakPassword } from '../users/password';
+import { DAY, MINUTE } from '../vocabulary';
+import { SESSION_COOKIE, sha256Hex, type ApiEnv } from './auth';
+import { apiApp, apiRoute, json, openapi } from './route';
+
+export const SESSION_DAYS = 30;
+/** Failed sign-ins allowed per window: for one account, and from one address. */
+export const FAILURES_PER_ACCOUNT = 5;
+export const FAILURES_PER_ADDRESS = 20;
+const WINDOW_MS = 15 * MINUTE;
+
+const signInSchema = z
+  .object({ email: z.email().max(320), password: z.string().min(1).max(1024) })
+  .strict()
+  .meta({ id: 'SignIn' });
+
+export const sessionSchema = z
+  .object({ user: z.string(), name: z.string(), role: z.string(), expires_at: z.string().nullable() })
+  .meta({ id: 'Session' });
+
+const windowOf = (now: Date) => new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS).toISOString();
+const addressOf = (c: Context<ApiEnv>) => c.req.header('cf-connecting-ip') ?? 'local';
+
+async function failuresOf(d1: D1Database, key: string, now: Date): Promise<number> {
+  const row = await drizzle(d1)
+    .select({ count: signInFailures.count })
+    .from(signInFailures)
+    .where(and(eq(signInFailures.key, key), eq(signInFailures.windowStart, windowOf(now))))
+    .get();
+  return row?.count ?? 0;
+}
+
+async function countFailure(d1: D1Database, keys: string[], now: Date): Promise<void> {
+  const db = drizzle(d1);
+  const windowStart = windowOf(now);
+  const [first, ...rest] = keys.flatMap((key) => [
+    db
+      .insert(signInFailures)
+      .values({ key, windowStart, count: 1 })
+      .onConflictDoUpdate({ target: [signInFailures.key, signInFailures.windowStart], set: { count: sql`count + 1` } }),
+    // Past windows count for nothing.
+    db.delete(signInFailures).where(and(eq(signInFailures.key, key), lt(signInFailures.windowStart, windowStart))),
+  ]);
+  await db.batch([first!, ...rest]);
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const left = new TextEncoder().encode(a);
+  const right = new TextEncoder().encode(b);
+  return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
+}
+
+/** The user this email and password sign in, or null. */
+async function userSignedIn(env: Env, email: string, password: string) {
+  const db = drizzle(env.DB);
+  const { config, ids } = await loadConfig(env.DB);
+  const user = config.users.find((u) => u.email?.toLowerCase() === email.toLowerCase());
+  const id = user && ids.users.get(user.id);
+  if (!user || !id) {
+    // As long as a wrong password, so that timing tells nobody which addresses have accounts.
+    await hashPassword(password);
+    return null;
+  }
+  const stored = await db.select().from(credentials).where(eq(credentials.userId, id)).get();
+  if (stored) return (await passwordMatches(password, stored)) ? { id, user } : null;
+  // Local mode and first sign-in: an owner without a password of their own uses the bootstrap one.
+  const bootstrap = env.TOCSIN_ADMIN_PASSWORD;
+  if (user.role === 'owner' && bootstrap && constantTimeEqual(password, bootstrap)) return { id, user };
+  await hashPassword(password);
+  return null;
+}
+
+const isLocal = (c: Context<ApiEnv>) => /^http:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(c.req.url);
+
+export const sessionRoutes = apiApp();
+
+openapi(
+  sessionRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/session',
+    summary: 'Sign in: email and password for a session cookie',
+    permission: 'public',
+    security: [],
+    request: { body: { required: true, content: { 'application/json': { schema: signInSchema } } } },
+    responses: { 200: json(sessionSchema, 'Signed in; the cookie is set') },
+  }),
+  async (c) => {
+    const { email, password } = c.req.valid('json');
+    const now = new Date();
+    const keys = [`account:${email.toLowerCase()}`, `address:${addressOf(c)}`];
+    const [account, address] = await Promise.all(keys.map((key) => failuresOf(c.env.DB, key, now)));
+    if (account! >= FAILURES_PER_ACCOUNT || address! >= FAILURES_PER_ADDRESS) {
+      c.header('Retry-After', String(Math.ceil((Date.parse(windowOf(now)) + WINDOW_MS - now.getTime()) / 1000)));
+      throw new HttpError(429, 'too_many_attempts', 'too many failed sign-ins: wait a few minutes');
+    }
+    const signedIn = await userSignedIn(c.env, email, password);
+    if (!signedIn) {
+      await countFailure(c.env.DB, keys, now);
+      throw new HttpError(401, 'unauthorized', 'the email or the password is wrong');
+    }
+    const token = `ses_${[...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY);
+    await drizzle(c.env.DB)
+      .insert(sessions)
+      .values({
+        tokenHash: await sha256Hex(token),
+        userId: signedIn.id,
+        createdAt: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      });
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      secure: !isLocal(c),
+      sameSite: 'Lax',
+      path: '/',
+      expires: expiresAt,
+    });
+    return c.json({
+      user: signedIn.user.id,
+      name: signedIn.user.name,
+      role: signedIn.user.role,
+      expires_at: expiresAt.toISOString(),
+    });
+  },
+);
+
+export const sessionAccountRoutes = apiApp();
+
+openapi(
+  sessionAccountRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/session',
+    summary: 'Who is signed in',
+    permission: 'read',
+    responses: { 200: json(sessionSchema, 'The signed-in user') },
+  }),
+  async (c) => {
+    const principal = c.get('principal');
+    const { config } = await loadConfig(c.env.DB);
+    const user = config.users.find((u) => u.id === principal.handle);
+    return c.json({
+      user: principal.handle,
+      name: user?.name ?? principal.handle,
+      role: principal.role,
+      expires_at: null,
+    });
+  },
+);
+
+openapi(
+  sessionAccountRoutes,
+  apiRoute({
+    method: 'delete',
+    path: '/session',
+    summary: 'Sign out this browser (everywhere=true: every session of the user)',
+    permission: 'read',
+    request: { query: z.object({ everywhere: z.enum(['true', 'false']).default('false') }) },
+    responses: { 204: { description: 'Signed out' } },
+  }),
+  async (c) => {
+    const principal = c.get('principal');
+    const db = drizzle(c.env.DB);
+    const at = new Date().toISOString();
+    if (c.req.valid('query').everywhere === 'true') {
+      const user = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.handle, principal.handle), isNull(users.deletedAt)))
+        .get();
+      if (user)
+        await db
+          .update(sessions)
+          .set({ revokedAt: at })
+          .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
+    } else if (principal.session) {
+      await db.update(sessions).set({ revokedAt: at }).where(eq(sessions.tokenHash, principal.session));
+    }
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  },
+);
+
+openapi(
+  sessionAccountRoutes,
+  apiRoute({
+    method: 'put',
+    path: '/session/password',
+    summary: 'Set your own password (the current one, unless you have none yet)',
+    permission: 'read',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({ current: z.string().max(1024).optional(), password: z.string().max(1024) }).strict(),
+          },
+        },
+      },
+    },
+    responses: { 204: { description: 'Set' } },
+  }),
+  async (c) => {
+    const principal = c.get('principal');
+    const { current, password } = c.req.valid('json');
+    const { config, ids } = await loadConfig(c.env.DB);
+    const user = config.users.find((u) => u.id === principal.handle);
+    const id = user && ids.users.get(user.id);
+    if (!user || !id) throw new HttpError(404, 'not_found', 'this account is not a user of the configuration');
+    const weak = weakPassword(password, user.email);
+    if (weak) throw new HttpError(400, 'invalid_request', weak, [{ field: 'password', message: weak }]);
+    const db = drizzle(c.env.DB);
+    const stored = await db.select().from(credentials).where(eq(credentials.userId, id)).get();
+    if (stored && !(current !== undefined && (await passwordMatches(current, stored)))) {
+      throw new HttpError(403, 'forbidden', 'the current password is wrong', [{ field: 'current', message: 'wrong' }]);
+    }
+    const hashed = await hashPassword(password);
+    const row = { userId: id, ...hashed, updatedAt: new Date().toISOString() };
+    await db.insert(credentials).values(row).onConflictDoUpdate({ target: credentials.userId, set: row });
+    return c.body(null, 204);
+  },
+);
