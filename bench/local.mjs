@@ -8,13 +8,14 @@ import { join } from 'node:path';
 export const ADMIN_TOKEN = 'bench-admin-token';
 let nextPort = 18800;
 
+/** A `wrangler dev` of one Worker, or of several side by side (the API and the console): `config` is one path or a list. */
 export function wranglerDev(config, { persistTo, vars = {} }) {
   const port = nextPort++;
+  const configs = Array.isArray(config) ? config : [config];
   const args = [
     'wrangler',
     'dev',
-    '-c',
-    config,
+    ...configs.flatMap((c) => ['-c', c]),
     '--ip',
     '127.0.0.1',
     '--port',
@@ -38,7 +39,7 @@ export function wranglerDev(config, { persistTo, vars = {} }) {
           await new Promise((r) => setTimeout(r, 500));
         }
       }
-      throw new Error(`${config} did not start`);
+      throw new Error(`${configs.join(' + ')} did not start`);
     },
     async stop() {
       try {
@@ -72,15 +73,15 @@ export function withTocsin(fn) {
   return withFreshDirTocsin({}, fn);
 }
 
-/** As withTocsin, with these vars besides the admin token. */
-export function withFreshDirTocsin(vars, fn) {
+/** As withTocsin, with these vars besides the admin token, running these Workers (the API alone by default). */
+export function withFreshDirTocsin(vars, fn, configs = ['wrangler.toml']) {
   return withFreshDir(async (dir) => {
     const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], {
       env: { ...process.env, CI: 'true' },
       stdio: 'ignore',
     });
     if (migrate.status !== 0) throw new Error('migrations failed');
-    const tocsin = wranglerDev('wrangler.toml', { persistTo: dir, vars: { ...vars, TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN } });
+    const tocsin = wranglerDev(configs, { persistTo: dir, vars: { ...vars, TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN } });
     try {
       await tocsin.ready('/api/v1/openapi.json');
       const api = async (method, path, body) => {

@@ -68,6 +68,8 @@ export const incidentSchema = z
     resolved_at: z.string().nullable(),
     last_event_at: z.string(),
     updated_at: z.string().nullable(),
+    transient: z.boolean().optional().describe('resolved inside its transient pause (in the detail)'),
+    flapping: z.boolean().optional().describe('its alert keeps coming back (in the detail)'),
   })
   .meta({ id: 'Incident' });
 
@@ -151,6 +153,8 @@ function incidentJson(
     resolved_at: i.resolvedAt,
     last_event_at: i.lastEventAt,
     updated_at: i.updatedAt ?? null,
+    ...('transient' in i && i.transient ? { transient: true } : {}),
+    ...('flapping' in i && i.flapping ? { flapping: true } : {}),
   };
 }
 

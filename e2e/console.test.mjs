@@ -1,0 +1,121 @@
+// The console in a real browser: Debian's Chromium, driven by playwright-core, against the API and
+// the console under one `wrangler dev` as `npm start` runs them. Sign in, see an alert's incident
+// appear without reload, acknowledge it and read the timeline; alert content never runs; a phone-
+// sized window. Screenshots go to e2e/artifacts/ (git-ignored).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withFreshDirTocsin } from '../bench/local.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'e2e-owner-password';
+const KEY = 'e2e-console-standard-key';
+const ARTIFACTS = 'e2e/artifacts';
+
+let tocsin;
+let api;
+let release;
+let finished;
+let browser;
+
+const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+
+async function alert(event) {
+  const response = await fetch(`${tocsin.origin}/integration/standard/v1/${KEY}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+  });
+  expect(response.status).toBe(202);
+  return response.json();
+}
+
+async function signedInPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${tocsin.origin}/`);
+  await page.waitForURL('**/sign-in');
+  await page.getByLabel('Email').fill('owner@example.com');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/incidents');
+  return page;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'web', stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the console did not build');
+  await new Promise((ready, fail) => {
+    finished = withFreshDirTocsin(
+      { TOCSIN_ADMIN_PASSWORD: PASSWORD },
+      (started, call) => {
+        tocsin = started;
+        api = call;
+        ready();
+        return new Promise((done) => (release = done));
+      },
+      ['wrangler.toml', 'web/wrangler.toml'],
+    ).catch(fail);
+  });
+  await api('PUT', '/config', {
+    users: [{ id: 'owner', name: 'Owner', email: 'owner@example.com', role: 'owner' }],
+    services: [{ id: 'shop', name: 'Shop' }],
+    integrations: [{ id: 'shop-std', name: 'Standard', type: 'standard', service: 'shop', key: KEY }],
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  release?.();
+  await finished;
+});
+
+describe('the console in a browser', () => {
+  it('signs in, shows a new incident without reload, acknowledges it, and shows the timeline', async () => {
+    const page = await signedInPage();
+    await shot(page, 'incidents-empty');
+    await alert({ summary: 'Checkout latency above 2 s', event_id: 'e2e-1', urgency: 'high' });
+    const row = page.getByRole('link', { name: /Checkout latency above 2 s/ });
+    await row.waitFor({ timeout: 15_000 });
+    await shot(page, 'incidents');
+    await row.click();
+    await expect.poll(() => page.getByLabel('Status').textContent()).toBe('triggered');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => page.getByLabel('Status').textContent()).toBe('acknowledged');
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await expect.poll(() => timeline.textContent()).toMatch(/acknowledged by owner/);
+    await shot(page, 'incident');
+  });
+
+  it('shows whatever an alert carries as text: nothing in it runs', async () => {
+    const page = await signedInPage();
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    await alert({
+      summary: hostile,
+      event_id: 'e2e-xss',
+      custom_details: { link: 'javascript:window.__pwned=2', html: '<script>window.__pwned=3</script>' },
+    });
+    const row = page.getByRole('link', { name: hostile });
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await page.getByRole('heading', { name: /onerror/ }).waitFor();
+    await page.locator('details summary').first().click();
+    expect(await page.locator('pre').first().textContent()).toContain('javascript:window.__pwned=2');
+    expect(await page.evaluate(() => globalThis.__pwned)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+  });
+
+  it('fits a 375-pixel-wide phone', async () => {
+    const page = await signedInPage({ width: 375, height: 800 });
+    await page.getByRole('link', { name: /Checkout latency/ }).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, 'incidents-phone');
+  });
+});
