@@ -78,6 +78,22 @@ afterAll(async () => {
 });
 
 describe('the console in a browser', () => {
+  it('wires a service and an integration, and sends a test event through it', async () => {
+    const page = await signedInPage();
+    await page.getByRole('link', { name: 'Services' }).click();
+    await page.getByLabel('Service name').fill('Payments');
+    await page.getByRole('button', { name: 'Create service' }).click();
+    await page.waitForURL('**/services/payments-*');
+    await page.getByLabel('Integration name').fill('Standard');
+    await page.getByRole('button', { name: 'Add integration' }).click();
+    await expect.poll(() => page.getByLabel('Ingest URL').textContent()).toMatch(/\/integration\/standard\/v1\//);
+    await page.getByRole('button', { name: 'Send a test event' }).click();
+    await page.getByRole('status').waitFor();
+    await shot(page, 'service');
+    await page.getByRole('link', { name: 'Incidents' }).click();
+    await page.getByRole('link', { name: /Test event from the console \(Standard\)/ }).waitFor({ timeout: 15_000 });
+  });
+
   it('signs in, shows a new incident without reload, acknowledges it, and shows the timeline', async () => {
     const page = await signedInPage();
     await shot(page, 'incidents-empty');

@@ -9,6 +9,7 @@ import { sessionAccountRoutes, sessionRoutes } from './session';
 import { contactMethodRoutes } from './contact-methods';
 import { extensionRoutes } from './extensions';
 import { incidentRoutes } from './incidents';
+import { integrationTypeRoutes } from './integration-types';
 import { openApiDocument } from './openapi';
 import { apiApp } from './route';
 import { scheduleRoutes } from './schedules';
@@ -29,6 +30,7 @@ for (const routes of [
   incidentRoutes,
   serviceRoutes,
   extensionRoutes,
+  integrationTypeRoutes,
   changeRoutes,
   previewRoutes,
   maintenanceRoutes,

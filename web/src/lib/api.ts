@@ -53,3 +53,32 @@ export interface IncidentDetail extends Incident {
   timeline: TimelineEntry[];
   alerts: { id: string; received_at: string; summary: string; payload: unknown }[];
 }
+
+export interface Service {
+  id: string;
+  handle: string;
+  name: string;
+  description?: string;
+}
+
+export interface Integration {
+  id: string;
+  handle: string;
+  name: string;
+  type: string;
+  service: string | null;
+  key?: string;
+  ingest_url?: string;
+  email_address?: string;
+}
+
+/** A handle from a name: what the configuration document names objects by. */
+export function handleOf(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return `${base || 'item'}-${Math.random().toString(36).slice(2, 6)}`;
+}
