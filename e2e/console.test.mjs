@@ -61,6 +61,7 @@ beforeAll(async () => {
     ).catch(fail);
   });
   await api('PUT', '/config', {
+    // No credentials for any provider: the owner is paged by email, to the Worker's log.
     users: [{ id: 'owner', name: 'Owner', email: 'owner@example.com', role: 'owner' }],
     services: [{ id: 'shop', name: 'Shop' }],
     integrations: [{ id: 'shop-std', name: 'Standard', type: 'standard', service: 'shop', key: KEY }],
@@ -78,7 +79,7 @@ afterAll(async () => {
 });
 
 describe('the console in a browser', () => {
-  it('wires a service and an integration, and sends a test event through it', async () => {
+  it('wires a service and an integration, pages its user from a test event, and acknowledges, all in the UI', async () => {
     const page = await signedInPage();
     await page.getByRole('link', { name: 'Services' }).click();
     await page.getByLabel('Service name').fill('Payments');
@@ -87,11 +88,24 @@ describe('the console in a browser', () => {
     await page.getByLabel('Integration name').fill('Standard');
     await page.getByRole('button', { name: 'Add integration' }).click();
     await expect.poll(() => page.getByLabel('Ingest URL').textContent()).toMatch(/\/integration\/standard\/v1\//);
+    await page.getByLabel('Who is paged').selectOption({ label: 'Owner' });
+    await expect
+      .poll(async () => (await api('GET', '/services')).services.find((s) => s.name === 'Payments').routing)
+      .toEqual({
+        user: 'owner',
+      });
     await page.getByRole('button', { name: 'Send a test event' }).click();
     await page.getByRole('status').waitFor();
     await shot(page, 'service');
     await page.getByRole('link', { name: 'Incidents' }).click();
-    await page.getByRole('link', { name: /Test event from the console \(Standard\)/ }).waitFor({ timeout: 15_000 });
+    const row = page.getByRole('link', { name: /Test event from the console \(Standard\)/ });
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    // The page to the owner is in the incident's notification log, sent to the log provider.
+    const log = page.getByRole('region', { name: 'Notifications' });
+    await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/owner\s*email\s*log\s*sent/);
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => page.getByLabel('Status').textContent()).toBe('acknowledged');
   });
 
   it('signs in, shows a new incident without reload, acknowledges it, and shows the timeline', async () => {
