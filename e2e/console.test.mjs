@@ -142,6 +142,22 @@ describe('the console in a browser', () => {
     expect(await page.locator('img').count()).toBe(0);
   });
 
+  it('switches to Korean from the control labelled Language, and stays in it', async () => {
+    const page = await signedInPage();
+    await page.getByRole('link', { name: /Checkout latency/ }).click();
+    await page.getByLabel('Language').selectOption('ko');
+    await page
+      .getByRole('button', { name: '확인' })
+      .or(page.getByRole('button', { name: '종료' }))
+      .first()
+      .waitFor();
+    expect(await page.getByRole('heading', { name: '타임라인' }).count()).toBe(1);
+    await page.reload();
+    await page.getByLabel('언어').waitFor();
+    expect(await page.evaluate(() => globalThis.document.documentElement.lang)).toBe('ko');
+    await shot(page, 'incident-ko');
+  });
+
   it('fits a 375-pixel-wide phone', async () => {
     const page = await signedInPage({ width: 375, height: 800 });
     await page.getByRole('link', { name: /Checkout latency/ }).waitFor({ timeout: 15_000 });
