@@ -145,6 +145,7 @@ describe('the console in a browser', () => {
   it('switches to Korean from the control labelled Language, and stays in it', async () => {
     const page = await signedInPage();
     await page.getByRole('link', { name: /Checkout latency/ }).click();
+    await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByLabel('Language').selectOption('ko');
     // Choosing a language reloads the page in it: wait for the incident to show again.
     await page.getByRole('heading', { name: '타임라인' }).waitFor();
