@@ -1,38 +1,20 @@
 // Email ingest in the real runtime: real messages (swaks, GNU mail, mutt) to an email integration's
 // address open incidents; a recovery mail closes the one it recovers; anything else is bounced.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import mailutils from './fixtures/email/mailutils-multipart.eml?raw';
 import encodedSubject from './fixtures/email/swaks-multipart-rfc2047.eml?raw';
 import eightBit from './fixtures/email/swaks-8bit-utf8-subject.eml?raw';
-import worker from '../index';
 import { incidentObjectName } from '../incident/commands';
 import type { Incident } from '../incident/lifecycle';
-import { api } from '../test/helpers';
+import { api, deliverEmail } from '../test/helpers';
 import { sanitizedHtml } from './email';
 import { subjectKey } from './adapters/email';
 
 const KEY = 'mailkey-0123456789abcdef';
 
-async function mail(raw: string, to = `${KEY}@tocsin.test`, from = 'alerts@monitor.example') {
-  const setReject = vi.fn();
-  const bytes = new TextEncoder().encode(raw);
-  const message = {
-    from,
-    to,
-    raw: new Response(bytes).body!,
-    rawSize: bytes.length,
-    headers: new Headers(),
-    setReject,
-    forward: vi.fn(),
-    reply: vi.fn(),
-  } as unknown as ForwardableEmailMessage;
-  const ctx = createExecutionContext();
-  await worker.email(message, env, ctx);
-  await waitOnExecutionContext(ctx);
-  return setReject;
-}
+const mail = (raw: string, to = `${KEY}@tocsin.test`, from = 'alerts@monitor.example') =>
+  deliverEmail(raw, { from, to });
 
 const message = (subject: string, body = 'Disk usage on db-1 is 97%.') =>
   [

@@ -1,9 +1,6 @@
 // Replying to a notification email acts on its incident, for the user whose address sent it.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { api, postEvent } from '../test/helpers';
-import worker from '../index';
+import { api, deliverEmail, postEvent } from '../test/helpers';
 import { readEmailReply } from './email';
 
 const KEY = 'key-email-reply-0123456789';
@@ -39,21 +36,7 @@ async function reply(from: string, subject: string, text: string) {
     '',
     text,
   ].join('\r\n');
-  const setReject = vi.fn();
-  const message = {
-    from,
-    to: 'pages@tocsin.test',
-    raw: new Response(raw).body!,
-    rawSize: raw.length,
-    headers: new Headers({ subject }),
-    setReject,
-    forward: vi.fn(),
-    reply: vi.fn(),
-  } as unknown as ForwardableEmailMessage;
-  const ctx = createExecutionContext();
-  await worker.email(message, env, ctx);
-  await waitOnExecutionContext(ctx);
-  return setReject;
+  return deliverEmail(raw, { from, to: 'pages@tocsin.test' });
 }
 
 describe('an email reply', () => {

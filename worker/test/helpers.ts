@@ -1,5 +1,5 @@
 // Small helpers for tests that drive the real Worker, its Durable Objects and D1.
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { createExecutionContext, runDurableObjectAlarm, waitOnExecutionContext } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import { incidentObjectName } from '../incident/commands';
@@ -102,4 +102,28 @@ export function refuseQueue(refuses: (job: { user: string }) => boolean = () => 
       singles.mockRestore();
     },
   };
+}
+
+/**
+ * Hands a raw message to the Worker's email handler as Email Routing would, for this envelope;
+ * answers the spy of `setReject` (a bounce and its reason).
+ */
+export async function deliverEmail(raw: string, envelope: { from: string; to: string }) {
+  // The module itself, not the runtime's stub of it: an execution context cannot cross to a stub.
+  const { default: handlers } = await import('../index');
+  const setReject = vi.fn();
+  const bytes = new TextEncoder().encode(raw);
+  const message = {
+    ...envelope,
+    raw: new Response(bytes).body!,
+    rawSize: bytes.length,
+    headers: new Headers(),
+    setReject,
+    forward: vi.fn(),
+    reply: vi.fn(),
+  } as unknown as ForwardableEmailMessage;
+  const ctx = createExecutionContext();
+  await handlers.email(message, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return setReject;
 }
