@@ -93,9 +93,26 @@ export function eventsOf(
   }
 }
 
-/** Tools whose requests arrive in an envelope to open and check first (an answer when it held no alert). */
-const envelopes: Record<string, (json: unknown, env: Env) => Promise<{ answer: object } | null>> = {
-  cloudwatch: openSnsEnvelope,
+type Integration = NonNullable<Awaited<ReturnType<typeof integrationByKey>>>;
+
+/**
+ * What some types do with a request before (or instead of) their adapter: SNS's envelope is opened
+ * and checked first; a heartbeat's ping is its object's. An answer when the request held no alert.
+ */
+const before: Record<
+  string,
+  (request: InboundRequest, integration: Integration, env: Env) => Promise<{ answer: object } | null>
+> = {
+  cloudwatch: (request, _integration, env) => openSnsEnvelope(jsonOf(request.text), env),
+  heartbeat: async (_request, integration, env) => {
+    const name = String(integration.settings.name ?? integration.handle);
+    const expected = await env.HEARTBEATS.getByName(integration.id).ping(
+      { id: integration.id, handle: integration.handle, serviceId: integration.serviceId, name },
+      integration.settings.heartbeat,
+      Date.now(),
+    );
+    return { answer: { status: 'success', next_ping_due_by: expected.dueBy } };
+  },
 };
 
 export interface Received {
@@ -117,18 +134,8 @@ export async function receive(
     throw new HttpError(404, 'unknown_integration', 'no integration has this key');
   }
   if (request === null) throw tooLarge();
-  if (type === 'heartbeat') {
-    const name = String(integration.settings.name ?? integration.handle);
-    const expected = await env.HEARTBEATS.getByName(integration.id).ping(
-      { id: integration.id, handle: integration.handle, serviceId: integration.serviceId, name },
-      integration.settings.heartbeat,
-      Date.now(),
-    );
-    return { results: [], answer: { status: 'success', next_ping_due_by: expected.dueBy } };
-  }
-  const envelope = envelopes[type];
-  const opened = envelope ? await envelope(jsonOf(request.text), env) : null;
-  if (opened) return { results: [], answer: opened.answer };
+  const handled = Object.hasOwn(before, type) ? await before[type]!(request, integration, env) : null;
+  if (handled) return { results: [], answer: handled.answer };
   const events = eventsOf(adapter, request, { now: new Date(), settings: integration.settings });
   const results = await ingestEvents(env, integration, events, integration.stages);
   return { results, answer: (adapter.answer ?? summaryAnswer)(results) };
