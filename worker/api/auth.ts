@@ -36,15 +36,17 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Two secrets compared in constant time. */
+export function sameSecret(a: string, b: string): boolean {
   const left = new TextEncoder().encode(a);
   const right = new TextEncoder().encode(b);
   return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
 }
 
-export function newToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return `tok_${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+/** A random secret: `tok_` for API tokens, `ses_` for session cookies. */
+export function newToken(prefix = 'tok', bytes = 24): string {
+  const random = crypto.getRandomValues(new Uint8Array(bytes));
+  return `${prefix}_${[...random].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 async function principalFor(env: Env, token: string): Promise<Principal | null> {

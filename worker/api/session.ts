@@ -12,7 +12,7 @@ import { credentials, sessions, signInFailures, users } from '../db/schema';
 import { HttpError } from '../http';
 import { hashPassword, passwordMatches, weakPassword } from '../users/password';
 import { DAY, MINUTE } from '../vocabulary';
-import { SESSION_COOKIE, sha256Hex, type ApiEnv } from './auth';
+import { newToken, sameSecret, SESSION_COOKIE, sha256Hex, type ApiEnv } from './auth';
 import { apiApp, apiRoute, json, openapi } from './route';
 
 export const SESSION_DAYS = 30;
@@ -56,12 +56,6 @@ async function countFailure(d1: D1Database, keys: string[], now: Date): Promise<
   await db.batch([first!, ...rest]);
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = new TextEncoder().encode(a);
-  const right = new TextEncoder().encode(b);
-  return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
-}
-
 /** The user this email and password sign in, or null. */
 async function userSignedIn(env: Env, email: string, password: string) {
   const db = drizzle(env.DB);
@@ -77,7 +71,7 @@ async function userSignedIn(env: Env, email: string, password: string) {
   if (stored) return (await passwordMatches(password, stored)) ? { id, user } : null;
   // Local mode and first sign-in: an owner without a password of their own uses the bootstrap one.
   const bootstrap = env.TOCSIN_ADMIN_PASSWORD;
-  if (user.role === 'owner' && bootstrap && constantTimeEqual(password, bootstrap)) return { id, user };
+  if (user.role === 'owner' && bootstrap && sameSecret(password, bootstrap)) return { id, user };
   await hashPassword(password);
   return null;
 }
@@ -111,7 +105,7 @@ openapi(
       await countFailure(c.env.DB, keys, now);
       throw new HttpError(401, 'unauthorized', 'the email or the password is wrong');
     }
-    const token = `ses_${[...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    const token = newToken('ses', 32);
     const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY);
     await drizzle(c.env.DB)
       .insert(sessions)

@@ -233,5 +233,17 @@ describe('an extension’s configuration', () => {
     const listed = (await api('GET', '/services/hooks/extensions')).body.extensions;
     expect(listed.map((e: { id: string }) => e.id)).toEqual(['gchat', 'ticket']);
     expect(listed[0]).toMatchObject({ url: GCHAT, headers: { 'Content-Type': 'application/json' } });
+    // An observer sees neither the webhook's secret (its query) nor its headers and body.
+    await api('PUT', '/config', {
+      users: [
+        { id: 'kim', name: '김민아' },
+        { id: 'oz', name: 'Oz', role: 'observer' },
+      ],
+    });
+    const observer = (await api('POST', '/tokens', { user: 'oz' })).body.token as string;
+    const seen = (await api('GET', '/services/hooks/extensions', undefined, observer)).body.extensions;
+    expect(seen[0]).toMatchObject({ url: 'https://chat.googleapis.com/v1/spaces/XXX/messages?…' });
+    expect(seen[0].headers).toBeUndefined();
+    expect(seen[0].body).toBeUndefined();
   });
 });
