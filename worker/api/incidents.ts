@@ -7,12 +7,13 @@ import { drizzle } from 'drizzle-orm/d1';
 import { liveConfig } from '../config/live';
 import { routingSchema, type Configuration } from '../config/document';
 import { loadConfig } from '../config/store';
-import { incidents, integrations, services } from '../db/schema';
+import { incidents, integrations, notifications, services } from '../db/schema';
 import { HttpError } from '../http';
 import { actorSchema, incidentStatusSchema, isoInstantSchema, urgencySchema } from '../vocabulary';
 import type { Incident } from '../incident/lifecycle';
 import { incidentObject, type CommandResult, type IncidentCommand, type IncidentDetail } from '../incident/commands';
 import { escalationFor } from '../incident/paging';
+import { raise } from '../respond/respond';
 import { notificationJson, notificationListSchema, verifiedOf } from './notifications';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
@@ -35,9 +36,25 @@ export const incidentListQuerySchema = z.object({
   since: isoInstantSchema.optional().describe('created at or after'),
   until: isoInstantSchema.optional().describe('created before'),
   updated_since: isoInstantSchema.optional().describe('changed at or after: what a live list polls for'),
+  assigned_to: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('a user handle: the incidents that paged them or were reassigned to them'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().regex(/^\d+$/, 'not a cursor from this API').optional(),
 });
+
+export const incidentCreateSchema = z
+  .object({
+    service: z.string().min(1).max(64).describe('handle'),
+    summary: z.string().trim().min(1).max(1024),
+    urgency: urgencySchema.default('high'),
+    details: z.record(z.string(), z.unknown()).default({}).describe("kept as the incident's alert payload"),
+  })
+  .strict()
+  .meta({ id: 'IncidentCreate' });
 
 export const commentSchema = z.object({ text: z.string().trim().min(1).max(10_000) }).meta({ id: 'Comment' });
 
@@ -257,6 +274,13 @@ openapi(
     if (query.since) conditions.push(gte(incidents.createdAt, new Date(query.since).toISOString()));
     if (query.until) conditions.push(lt(incidents.createdAt, new Date(query.until).toISOString()));
     if (query.updated_since) conditions.push(gte(incidents.updatedAt, new Date(query.updated_since).toISOString()));
+    if (query.assigned_to) {
+      const paged = db
+        .select({ id: notifications.incidentId })
+        .from(notifications)
+        .where(and(eq(notifications.user, query.assigned_to), eq(notifications.kind, 'page')));
+      conditions.push(or(eq(incidents.escalationPolicy, `user:${query.assigned_to}`), inArray(incidents.id, paged))!);
+    }
     if (query.cursor) conditions.push(lt(incidents.number, Number(query.cursor)));
     const rows = await selectIncidents(db)
       .where(and(...conditions))
@@ -268,6 +292,30 @@ openapi(
       incidents: page.map((row) => incidentJson(row.incident, row)),
       next_cursor: rows.length > query.limit && last ? String(last.incident.number) : null,
     });
+  },
+);
+
+// By hand, as `/tocsin create` does: under the service's synthetic integration `manual:{service}`
+// (no key, no rules), so that a person's incident needs no integration and is never deduplicated
+// with a tool's alerts; it pages by the service's routing like any other.
+openapi(
+  incidentRoutes,
+  apiRoute({
+    method: 'post',
+    path: '/incidents',
+    summary: 'Open an incident by hand on a service (its integration is `manual`)',
+    permission: 'respond',
+    bodyLimit: 64 * 1024,
+    request: { body: { required: true, content: { 'application/json': { schema: incidentCreateSchema } } } },
+    responses: { 201: json(incidentSchema, 'The incident') },
+  }),
+  async (c) => {
+    const { service, summary, urgency, details } = c.req.valid('json');
+    const raised = await raise(c.env, service, summary, c.get('principal'), { urgency, details });
+    if ('error' in raised) {
+      throw new HttpError(400, 'invalid_request', raised.error, [{ field: 'service', message: 'unknown service' }]);
+    }
+    return c.json(incidentJson(raised.incident!, { service, integration: 'manual' }), 201);
   },
 );
 

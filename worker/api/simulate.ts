@@ -2,6 +2,7 @@
 // side effects.
 import { z } from '@hono/zod-openapi';
 import { planEscalation, type EscalationEvent, type Pick } from '../escalation/escalation';
+import { escalationPolicySchema } from '../escalation/policy';
 import { HttpError } from '../http';
 import { normalizeStandardEvent, standardEventSchema } from '../ingest/adapters/standard';
 import { isoInstantSchema } from '../vocabulary';
@@ -12,19 +13,25 @@ import { apiApp, apiRoute, json, openapi } from './route';
 export const simulateSchema = z
   .object({
     /** The integration the event arrives on (handle or id). */
-    integration: z.string().min(1).max(64),
+    integration: z.string().min(1).max(64).optional(),
+    /** Or a draft policy, saved or not: what the console's step editor previews. */
+    escalation_policy: escalationPolicySchema.optional(),
     event: standardEventSchema,
     /** When the event arrives; default now. */
     at: isoInstantSchema.optional(),
   })
   .strict()
+  .refine((r) => (r.integration === undefined) !== (r.escalation_policy === undefined), {
+    path: ['integration'],
+    message: 'name an integration or give an escalation_policy, one of the two',
+  })
   .meta({ id: 'Simulate' });
 
 const named = z.object({ id: z.string(), name: z.string() });
 
 export const simulateResultSchema = z
   .object({
-    integration: z.string(),
+    integration: z.string().nullable().describe('null for a draft policy'),
     service: named.nullable(),
     routing: z.record(z.string(), z.unknown()).describe("the service's routing ({ no_one: true } without one)"),
     escalation_policy: named.nullable(),
@@ -79,13 +86,15 @@ openapi(
   async (c) => {
     const request = c.req.valid('json');
     const stored = await loadConfig(c.env.DB);
-    const integration = integrationOf(stored, request.integration);
-    const service = stored.config.services.find((s) => s.id === integration.service);
+    const integration = request.integration ? integrationOf(stored, request.integration) : null;
+    const service = integration ? stored.config.services.find((s) => s.id === integration.service) : undefined;
     const at = request.at ? new Date(request.at) : new Date();
     const event = normalizeStandardEvent(request.event, at, () => 'simulated');
-    const escalation = escalationFor(service?.routing, stored.config, service, 0);
+    const escalation = request.escalation_policy
+      ? { policy: request.escalation_policy, reason: undefined }
+      : escalationFor(service?.routing, stored.config, service, 0);
     const base = {
-      integration: integration.id,
+      integration: integration?.id ?? null,
       service: service ? { id: service.id, name: service.name } : null,
       routing: service?.routing ?? { no_one: true },
       escalation_policy: escalation.policy ? { id: escalation.policy.id, name: escalation.policy.name } : null,

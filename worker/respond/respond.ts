@@ -8,7 +8,7 @@ import { incidents, notifications } from '../db/schema';
 import { incidentObject, incidentObjectName, type CommandResult, type IngestResult } from '../incident/commands';
 import { responds } from '../permissions';
 import type { ContactMethodType } from '../users/contact';
-import type { Role } from '../vocabulary';
+import type { Role, Urgency } from '../vocabulary';
 
 export type Action = 'acknowledge' | 'resolve';
 /** Where an answer came from, as the timeline names it. */
@@ -108,12 +108,13 @@ export async function openIncidents(env: Env) {
 /** The integration a hand-raised incident is filed under: one per service, named for where it came from. */
 const MANUAL = (serviceId: string) => `manual:${serviceId}`;
 
-/** Opens an incident on a service by hand, raised by `responder` (`/tocsin create web db down`). */
+/** Opens an incident on a service by hand, raised by `responder` (`/tocsin create web db down`, the console). */
 export async function raise(
   env: Env,
   serviceHandle: string,
   summary: string,
   responder: Responder,
+  { urgency = 'high', details = {} }: { urgency?: Urgency; details?: Record<string, unknown> } = {},
 ): Promise<IngestResult | { error: string }> {
   if (!responds(responder.role)) return { error: `${responder.handle} may not raise incidents (${responder.role})` };
   const { ids } = await liveConfig(env.DB);
@@ -124,7 +125,7 @@ export async function raise(
   const now = new Date().toISOString();
   return object.ingest(
     { integrationId: MANUAL(serviceId), integrationHandle: 'manual', serviceId },
-    { eventId, action: 'open', summary: summary.slice(0, 1024), urgency: 'high', eventTime: now, payload: {} },
+    { eventId, action: 'open', summary: summary.slice(0, 1024), urgency, eventTime: now, payload: details, details },
     { type: 'user', id: responder.handle },
   );
 }
