@@ -162,4 +162,70 @@ describe('the console in a browser', () => {
     expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await shot(page, 'incidents-phone');
   });
+
+  it('edits a schedule in the UI: an override and a new rotation change who the timeline shows, by day or by week', async () => {
+    await api('POST', '/users', { id: 'ana', name: 'Ana Kim', email: 'ana@example.com' });
+    await api('POST', '/users', { id: 'ben', name: 'Ben Park', email: 'ben@example.com' });
+    await api('PUT', '/schedules/rota', {
+      id: 'rota',
+      name: 'Rota',
+      time_zone: 'UTC',
+      layers: [{ name: 'Primary', start: '2026-01-01T00:00', rotation: { type: 'daily' }, members: ['ana', 'ben'] }],
+    });
+    const page = await signedInPage();
+    await page.getByRole('link', { name: 'Schedules' }).click();
+    await page.getByRole('link', { name: 'Rota' }).click();
+    await page.waitForURL('**/schedules/rota');
+    const timeline = page.getByRole('group', { name: 'Timeline' });
+    const bars = (name) => timeline.getByRole('listitem').filter({ hasText: name });
+    await bars('Ana Kim').first().waitFor();
+    expect(await bars('Owner').count()).toBe(0);
+
+    // A day shows a day's turns; a week, seven days of them.
+    await page.getByRole('button', { name: '1 day', exact: true }).click();
+    await expect.poll(() => bars('Ana Kim').count()).toBeLessThanOrEqual(2);
+    const inADay = (await bars('Ana Kim').count()) + (await bars('Ben Park').count());
+    await page.getByRole('button', { name: '1 week', exact: true }).click();
+    await expect.poll(() => bars('Ana Kim').count()).toBeGreaterThanOrEqual(3);
+    const inAWeek = (await bars('Ana Kim').count()) + (await bars('Ben Park').count());
+    expect(inAWeek).toBeGreaterThan(inADay);
+    await shot(page, 'schedule-week');
+
+    // The owner covers the next three hours for everyone: the timeline and "on call now" show them.
+    const hour = (h) => new Date(Math.floor(Date.now() / 3_600_000 + h) * 3_600_000).toISOString().slice(0, 16);
+    await page.getByRole('combobox', { name: /^Who/ }).selectOption({ label: 'Owner' });
+    await page.getByLabel('From (UTC)').fill(hour(0));
+    await page.getByLabel('To (UTC)').fill(hour(3));
+    await page.getByRole('button', { name: 'Add override' }).click();
+    await page.getByRole('status').filter({ hasText: 'Override added.' }).waitFor();
+    await expect.poll(() => bars('Owner').count()).toBe(1);
+    await expect.poll(() => page.getByLabel('On call now').textContent()).toMatch(/Owner/);
+    await page.getByRole('button', { name: '1 day', exact: true }).click();
+    await shot(page, 'schedule-day');
+
+    // Someone else changes the schedule meanwhile: saving says so rather than overwrite their change.
+    await api('PATCH', '/schedules/rota', { name: 'Rota West' });
+    await page.getByRole('combobox', { name: /^Rotation/ }).selectOption('weekly');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Someone changed this schedule/);
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('heading', { name: 'Rota West' }).waitFor();
+    await page.getByRole('combobox', { name: /^Rotation/ }).selectOption('weekly');
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('button', { name: '1 week', exact: true }).click();
+    // Weekly turns: a week holds at most two of them, where it held eight daily ones.
+    await expect
+      .poll(async () => (await bars('Ana Kim').count()) + (await bars('Ben Park').count()))
+      .toBeLessThanOrEqual(2);
+    expect((await api('GET', '/schedules/rota')).layers[0].rotation).toEqual({ type: 'weekly' });
+  });
+
+  it('fits a schedule and the profile on a 375-pixel-wide phone', async () => {
+    const page = await signedInPage({ width: 375, height: 800 });
+    await page.goto(`${tocsin.origin}/schedules/rota`);
+    await page.getByRole('group', { name: 'Timeline' }).waitFor();
+    expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, 'schedule-phone');
+  });
 });
