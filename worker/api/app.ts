@@ -5,6 +5,7 @@ import { changeRoutes } from './changes';
 import { funnelRoutes } from './funnel';
 import { maintenanceRoutes } from './maintenance';
 import { previewRoutes } from './preview';
+import { reportRoutes } from './reports';
 import { sessionAccountRoutes, sessionRoutes } from './session';
 import { contactMethodRoutes } from './contact-methods';
 import { extensionRoutes } from './extensions';
@@ -35,6 +36,7 @@ for (const routes of [
   previewRoutes,
   maintenanceRoutes,
   funnelRoutes,
+  reportRoutes,
   sessionAccountRoutes,
   tokenRoutes,
   scheduleRoutes,

@@ -149,7 +149,11 @@ interface IncidentNames {
 
 /** An incident as the API shows it, from its object's state or its D1 row. */
 function incidentJson(
-  i: Omit<Incident, 'urgency'> & { urgency: string; escalationPolicy?: string | null; updatedAt?: string | null },
+  i: Omit<Incident, 'urgency' | 'firstAcknowledgedAt' | 'acknowledgedBy' | 'escalated'> & {
+    urgency: string;
+    escalationPolicy?: string | null;
+    updatedAt?: string | null;
+  },
   names: IncidentNames,
 ) {
   return {

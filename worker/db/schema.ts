@@ -119,6 +119,12 @@ export const incidents = sqliteTable(
     escalationPolicy: text('escalation_policy'),
     /** When the incident last changed (null only for rows copied before this column). */
     updatedAt: text('updated_at'),
+    /** Its first acknowledgement, kept when it triggers again: what MTTA measures. */
+    firstAcknowledgedAt: text('first_acknowledged_at'),
+    /** Who acknowledged it first (a user's handle), null when no user did. */
+    acknowledgedBy: text('acknowledged_by'),
+    /** A step after the first paged someone, or the policy went round again. */
+    escalated: integer('escalated', { mode: 'boolean' }).notNull().default(false),
   },
   // The list filters, each with the list's sort key; `updated_at` for what changed since.
   (t) => [
@@ -193,7 +199,11 @@ export const notifications = sqliteTable(
     /** The record's revision in its incident's object, so that a replayed copy never moves it back. */
     revision: integer('revision').notNull().default(1),
   },
-  (t) => [index('notifications_incident').on(t.incidentId, t.dueAt), index('notifications_user').on(t.user, t.dueAt)],
+  (t) => [
+    index('notifications_incident').on(t.incidentId, t.dueAt),
+    index('notifications_user').on(t.user, t.dueAt),
+    index('notifications_kind_due').on(t.kind, t.dueAt),
+  ],
 );
 
 /** A contact method's verification: the code sent to it (hashed) and when it was confirmed. */
@@ -313,4 +323,28 @@ export const signInFailures = sqliteTable(
     count: integer('count').notNull(),
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);
+
+/**
+ * Who changed what, when, from where: every change of configuration and every sign-in. Append-only:
+ * nothing updates or deletes a row. `before` and `after` are the object as configured, secrets left out.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: text('id').primaryKey(),
+    at: text('at').notNull(),
+    actor: text('actor').notNull(),
+    ip: text('ip'),
+    action: text('action').notNull(),
+    kind: text('kind').notNull(),
+    target: text('target'),
+    before: text('before', { mode: 'json' }).$type<unknown>(),
+    after: text('after', { mode: 'json' }).$type<unknown>(),
+  },
+  (t) => [
+    index('audit_at').on(t.at, t.id),
+    index('audit_kind_at').on(t.kind, t.at),
+    index('audit_actor_at').on(t.actor, t.at),
+  ],
 );

@@ -30,6 +30,11 @@ export interface Incident {
   flapping?: boolean;
   /** A group's incident: the dedup keys of its alerts still firing; it resolves when the last one does. */
   members?: string[];
+  /** Its first acknowledgement and who made it, kept when it triggers again: what reports measure. */
+  firstAcknowledgedAt?: string;
+  acknowledgedBy?: string;
+  /** A step after the first paged someone, or the policy went round again. */
+  escalated?: boolean;
 }
 
 /** The most alerts a group's incident follows one by one; past it, new members are only counted. */
@@ -190,7 +195,15 @@ export function acknowledge(
   const at = now.toISOString();
   return {
     action: 'acknowledged',
-    incident: { ...incident, status: 'acknowledged', acknowledgedAt: at },
+    incident: {
+      ...incident,
+      status: 'acknowledged',
+      acknowledgedAt: at,
+      firstAcknowledgedAt: incident.firstAcknowledgedAt ?? at,
+      ...(incident.firstAcknowledgedAt === undefined && actor.type === 'user' && actor.id
+        ? { acknowledgedBy: actor.id }
+        : {}),
+    },
     timeline: [{ type: 'acknowledged', at, actor, details }],
     alert: null,
   };

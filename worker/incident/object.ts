@@ -524,12 +524,18 @@ export class IncidentObject extends DurableObject<Env> {
       return false;
     }
 
-    const rows: IncidentRow[] = incidents.map((row) => ({
-      ...parse<Incident>(row.state),
-      escalationPolicy: row.escalation ? (parse<Escalation>(row.escalation).policy?.id ?? null) : null,
-      updatedAt: row.updated_at,
-      revision: row.revision,
-    }));
+    const rows: IncidentRow[] = incidents.map((row) => {
+      const incident = parse<Incident>(row.state);
+      return {
+        ...incident,
+        firstAcknowledgedAt: incident.firstAcknowledgedAt ?? null,
+        acknowledgedBy: incident.acknowledgedBy ?? null,
+        escalated: incident.escalated ?? false,
+        escalationPolicy: row.escalation ? (parse<Escalation>(row.escalation).policy?.id ?? null) : null,
+        updatedAt: row.updated_at,
+        revision: row.revision,
+      };
+    });
     const logged = (r: (typeof timeline)[number]) => ({ id: r.id, incidentId: r.incident_id, seq: r.seq });
     const records: QueuedRecord[] = [
       ...timeline.map((r) => ({ kind: 'timeline' as const, ...logged(r), entry: parse<TimelineEntry>(r.body) })),

@@ -240,6 +240,7 @@ export function fireEscalation(
     const assignee = paged.map((handle) => directory.user(handle)?.name ?? handle).join(', ');
     effects.escalation = { ...escalation, assignee };
     const first = timer.position.cycle === 0 && timer.position.step === 0 && timer.position.run === 0;
+    if (timer.position.step > 0 || timer.position.cycle > 0) effects.incident = { ...incident, escalated: true };
     effects.jobs.push(...extensionCalls(incident, effects.escalation, first ? 'assigned' : 'escalated', now));
   }
   for (const page of firing.pages) {

@@ -1,0 +1,90 @@
+// On-call load: the hours each responder held, split by when they fell on the viewer's wall clock —
+// business hours, off hours, weekends and public holidays, each moment counted once, by precedence
+// holiday > weekend > off hours > business. The figures teams use for on-call pay and fairness.
+import { Temporal } from 'temporal-polyfill';
+import { holidaysIn, type HolidayCalendar } from '../schedule/holidays';
+import type { Interval, Shift } from '../schedule/schedule';
+
+/** Monday to Friday from `start` up to `end`, both HH:mm on the zone's wall clock. */
+export interface WorkingHours {
+  start: string;
+  end: string;
+}
+export const DEFAULT_WORKING_HOURS: WorkingHours = { start: '09:00', end: '18:00' };
+
+export interface LoadHours {
+  total: number;
+  business: number;
+  off_hours: number;
+  weekend: number;
+  holiday: number;
+}
+
+const HOUR = 3_600_000;
+
+/** Each user's shifts merged, so that being on call on two schedules at once counts once. */
+export function onCallByUser(shifts: readonly Shift[]): Map<string, Interval[]> {
+  const byUser = new Map<string, Interval[]>();
+  for (const shift of [...shifts].sort((a, b) => a.start.getTime() - b.start.getTime())) {
+    const merged = byUser.get(shift.user) ?? [];
+    const last = merged.at(-1);
+    if (last && shift.start.getTime() <= last.end.getTime()) {
+      if (shift.end > last.end) last.end = shift.end;
+    } else {
+      merged.push({ start: shift.start, end: shift.end });
+    }
+    byUser.set(shift.user, merged);
+  }
+  return byUser;
+}
+
+/** The instant a wall-clock time of a day names in the zone (a skipped time moves on past the gap). */
+const instantOf = (day: Temporal.PlainDate, time: string, zone: string) =>
+  day.toPlainDateTime(Temporal.PlainTime.from(time)).toZonedDateTime(zone, { disambiguation: 'compatible' })
+    .epochMilliseconds;
+
+const overlap = (a: number, b: number, c: number, d: number) => Math.max(0, Math.min(b, d) - Math.max(a, c));
+
+/** The hours of these intervals, split by the kind of time they fell in. */
+export function loadHours(
+  intervals: readonly Interval[],
+  zone: string,
+  working: WorkingHours,
+  holidays: HolidayCalendar,
+): LoadHours {
+  const ms = { business: 0, off_hours: 0, weekend: 0, holiday: 0 };
+  const holidayDates = new Map<number, Set<string>>();
+  const isHoliday = (day: Temporal.PlainDate) => {
+    if (!holidayDates.has(day.year)) {
+      holidayDates.set(day.year, new Set(holidaysIn(holidays, day.year).map((h) => h.date)));
+    }
+    return holidayDates.get(day.year)!.has(day.toString());
+  };
+  for (const { start, end } of intervals) {
+    const [s, e] = [start.getTime(), end.getTime()];
+    let day = Temporal.Instant.fromEpochMilliseconds(s).toZonedDateTimeISO(zone).toPlainDate();
+    for (;;) {
+      const dayStart = day.toZonedDateTime(zone).epochMilliseconds;
+      if (dayStart >= e) break;
+      const next = day.add({ days: 1 });
+      const dayEnd = next.toZonedDateTime(zone).epochMilliseconds;
+      const held = overlap(s, e, dayStart, dayEnd);
+      if (isHoliday(day)) ms.holiday += held;
+      else if (day.dayOfWeek >= 6) ms.weekend += held;
+      else {
+        const business = overlap(s, e, instantOf(day, working.start, zone), instantOf(day, working.end, zone));
+        ms.business += business;
+        ms.off_hours += held - business;
+      }
+      day = next;
+    }
+  }
+  const hours = (n: number) => n / HOUR;
+  return {
+    total: hours(ms.business + ms.off_hours + ms.weekend + ms.holiday),
+    business: hours(ms.business),
+    off_hours: hours(ms.off_hours),
+    weekend: hours(ms.weekend),
+    holiday: hours(ms.holiday),
+  };
+}

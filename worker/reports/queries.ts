@@ -1,0 +1,296 @@
+// What the reports read from D1: aggregates over the incidents created in a range (through the
+// created_at index) and over the pages due in it (through the kind-and-due index), grouped in SQL so
+// that a year of incidents comes back as a few hundred rows. Local days, hours and weekdays come from
+// the viewer's offsets over the range (zone.ts), applied by SQLite's date functions.
+import type { OffsetSpan } from './zone';
+
+/** A report's reach: a half-open range, the zone's offsets over it, and the services it covers (all when null). */
+export interface Scope {
+  from: Date;
+  to: Date;
+  spans: OffsetSpan[];
+  services: string[] | null;
+}
+
+const modifier = (minutes: number) => `'${minutes >= 0 ? '+' : ''}${minutes} minutes'`;
+
+/**
+ * An instant column as local time, for SQLite's date functions. The spans are made here from the
+ * time zone database (ISO instants and whole minutes), never from input, so they are written inline.
+ */
+export function localTime(column: string, spans: readonly OffsetSpan[]): string {
+  const last = spans.at(-1)!;
+  if (spans.length === 1) return `datetime(${column}, ${modifier(last.offsetMinutes)})`;
+  const cases = spans
+    .slice(0, -1)
+    .map((s) => `WHEN ${column} < '${new Date(s.until!).toISOString()}' THEN ${modifier(s.offsetMinutes)}`);
+  return `datetime(${column}, CASE ${cases.join(' ')} ELSE ${modifier(last.offsetMinutes)} END)`;
+}
+
+/** Milliseconds between two instant columns, exact to the millisecond. */
+const millisBetween = (from: string, to: string) =>
+  `CAST(round((julianday(${to}) - julianday(${from})) * 86400000) AS INTEGER)`;
+
+/** The first acknowledgement, for rows copied before it was kept apart from the current one. */
+export const FIRST_ACK = 'coalesce(i.first_acknowledged_at, i.acknowledged_at)';
+export const TIME_TO_ACK = millisBetween('i.created_at', FIRST_ACK);
+export const TIME_TO_RESOLVE = millisBetween('i.created_at', 'i.resolved_at');
+
+/** The incidents in scope, as `i`: created in the range, of the services covered. */
+function incidentsIn(scope: Scope): { where: string; params: unknown[] } {
+  const params: unknown[] = [scope.from.toISOString(), scope.to.toISOString()];
+  let where = 'i.created_at >= ? AND i.created_at < ?';
+  if (scope.services) {
+    where += ' AND i.service_id IN (SELECT value FROM json_each(?))';
+    params.push(JSON.stringify(scope.services));
+  }
+  return { where, params };
+}
+
+/** The pages in scope, as `n`: due in the range, for incidents of the services covered. */
+function pagesIn(scope: Scope): { from: string; where: string; params: unknown[] } {
+  const params: unknown[] = [scope.from.toISOString(), scope.to.toISOString()];
+  let from = 'notifications n';
+  let where = "n.kind = 'page' AND n.due_at >= ? AND n.due_at < ?";
+  if (scope.services) {
+    from += ' JOIN incidents i ON i.id = n.incident_id';
+    where += ' AND i.service_id IN (SELECT value FROM json_each(?))';
+    params.push(JSON.stringify(scope.services));
+  }
+  return { from, where, params };
+}
+
+async function all<T>(d1: D1Database, query: string, params: unknown[]): Promise<T[]> {
+  return (
+    await d1
+      .prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;
+}
+
+export interface SystemGroup {
+  service: string;
+  policy: string | null;
+  opened: number;
+  acknowledged: number;
+  resolved: number;
+  resolved_without_acknowledgement: number;
+  escalated: number;
+  /** Milliseconds from creation to the first acknowledgement, and to resolution. */
+  tta: number[];
+  ttr: number[];
+}
+
+export async function systemGroups(d1: D1Database, scope: Scope): Promise<SystemGroup[]> {
+  const { where, params } = incidentsIn(scope);
+  const rows = await all<Omit<SystemGroup, 'tta' | 'ttr'> & { tta: string; ttr: string }>(
+    d1,
+    `SELECT i.service_id AS service, i.escalation_policy AS policy, count(*) AS opened,
+       count(${FIRST_ACK}) AS acknowledged, count(i.resolved_at) AS resolved,
+       sum(i.resolved_at IS NOT NULL AND ${FIRST_ACK} IS NULL) AS resolved_without_acknowledgement,
+       sum(i.escalated) AS escalated,
+       json_group_array(${TIME_TO_ACK}) FILTER (WHERE ${FIRST_ACK} IS NOT NULL) AS tta,
+       json_group_array(${TIME_TO_RESOLVE}) FILTER (WHERE i.resolved_at IS NOT NULL) AS ttr
+     FROM incidents i WHERE ${where}
+     GROUP BY i.service_id, i.escalation_policy`,
+    params,
+  );
+  return rows.map((r) => ({ ...r, tta: JSON.parse(r.tta ?? '[]'), ttr: JSON.parse(r.ttr ?? '[]') }));
+}
+
+export interface IncidentCounts {
+  heatmap: { weekday: number; hour: number; count: number }[];
+  created: { date: string; count: number }[];
+  acknowledged: { date: string; count: number }[];
+  byService: { key: string; count: number }[];
+  byUrgency: { key: string; count: number }[];
+  byIntegration: { key: string; count: number }[];
+  noisiest: { event_id: string; summary: string; events: number; incidents: number }[];
+  funnel: { events: number; incidents: number; pages: number };
+}
+
+export const NOISIEST = 10;
+
+export async function incidentCounts(d1: D1Database, scope: Scope): Promise<IncidentCounts> {
+  const { where, params } = incidentsIn(scope);
+  const created = localTime('i.created_at', scope.spans);
+  const acknowledged = localTime(FIRST_ACK, scope.spans);
+  const statement = (query: string) =>
+    d1.prepare(query.replace('$IN', `FROM incidents i WHERE ${where}`)).bind(...params);
+  const grouped = (column: string) => statement(`SELECT ${column} AS key, count(*) AS count $IN GROUP BY 1`);
+  const results = await d1.batch([
+    statement(
+      `SELECT CAST(strftime('%w', ${created}) AS INTEGER) AS weekday, CAST(strftime('%H', ${created}) AS INTEGER) AS hour,
+         count(*) AS count $IN GROUP BY 1, 2`,
+    ),
+    statement(`SELECT date(${created}) AS date, count(*) AS count $IN GROUP BY 1`),
+    statement(`SELECT date(${acknowledged}) AS date, count(*) AS count $IN AND ${FIRST_ACK} IS NOT NULL GROUP BY 1`),
+    grouped('i.service_id'),
+    grouped('i.urgency'),
+    grouped('i.integration_id'),
+    // With one max() aggregate, SQLite takes the bare summary from the row holding the max: the latest incident's.
+    statement(
+      `SELECT i.event_id AS event_id, i.summary AS summary, max(i.number) AS latest, sum(i.alert_count) AS events,
+         count(*) AS incidents $IN GROUP BY i.event_id ORDER BY events DESC, latest DESC LIMIT ${NOISIEST}`,
+    ),
+    statement(`SELECT coalesce(sum(i.alert_count), 0) AS events, count(*) AS incidents $IN`),
+    statement(
+      `SELECT count(*) AS pages FROM notifications n JOIN incidents i ON i.id = n.incident_id
+       WHERE n.kind = 'page' AND ${where}`,
+    ),
+  ]);
+  const rows = <T>(i: number) => results[i]!.results as T[];
+  const totals = rows<{ events: number; incidents: number }>(7)[0]!;
+  return {
+    heatmap: rows(0),
+    created: rows(1),
+    acknowledged: rows(2),
+    byService: rows(3),
+    byUrgency: rows(4),
+    byIntegration: rows(5),
+    noisiest: rows<IncidentCounts['noisiest'][number]>(6).map(({ event_id, summary, events, incidents }) => ({
+      event_id,
+      summary,
+      events,
+      incidents,
+    })),
+    funnel: { ...totals, pages: rows<{ pages: number }>(8)[0]!.pages },
+  };
+}
+
+export interface PageCounts {
+  byChannel: { channel: string; count: number }[];
+  byDay: { date: string; count: number }[];
+  byHour: { hour: number; count: number }[];
+  outcomes: { channel: string; provider: string | null; status: string; count: number }[];
+  perResponder: { user: string; pages: number; off_hours_pages: number }[];
+}
+
+/** When working hours are, for telling off-hours pages: HH:mm bounds and the holiday dates of the range. */
+export interface OffHoursRule {
+  start: string;
+  end: string;
+  holidays: string[];
+}
+
+export async function pageCounts(d1: D1Database, scope: Scope, rule: OffHoursRule): Promise<PageCounts> {
+  const { from, where, params } = pagesIn(scope);
+  const due = localTime('n.due_at', scope.spans);
+  const statement = (select: string, group: string, extra: unknown[] = []) =>
+    d1.prepare(`SELECT ${select} FROM ${from} WHERE ${where} GROUP BY ${group}`).bind(...extra, ...params);
+  const results = await d1.batch([
+    statement('n.channel AS channel, count(*) AS count', '1'),
+    statement(`date(${due}) AS date, count(*) AS count`, '1'),
+    statement(`CAST(strftime('%H', ${due}) AS INTEGER) AS hour, count(*) AS count`, '1'),
+    statement('n.channel AS channel, n.provider AS provider, n.status AS status, count(*) AS count', '1, 2, 3'),
+    statement(
+      `n.user AS user, count(*) AS pages,
+       sum(strftime('%w', ${due}) IN ('0', '6') OR strftime('%H:%M', ${due}) < ? OR strftime('%H:%M', ${due}) >= ?
+           OR date(${due}) IN (SELECT value FROM json_each(?))) AS off_hours_pages`,
+      '1',
+      [rule.start, rule.end, JSON.stringify(rule.holidays)],
+    ),
+  ]);
+  const rows = <T>(i: number) => results[i]!.results as T[];
+  return { byChannel: rows(0), byDay: rows(1), byHour: rows(2), outcomes: rows(3), perResponder: rows(4) };
+}
+
+export interface ResponderAcks {
+  user: string;
+  acknowledged: number;
+  tta: number[];
+}
+
+/** Per user: the pages they received in the range, and the incidents they acknowledged first. */
+export async function responderCounts(
+  d1: D1Database,
+  scope: Scope,
+): Promise<{ pages: Map<string, number>; acks: ResponderAcks[] }> {
+  const pages = pagesIn(scope);
+  const incidents = incidentsIn(scope);
+  const [paged, acked] = await d1.batch([
+    d1
+      .prepare(`SELECT n.user AS user, count(*) AS pages FROM ${pages.from} WHERE ${pages.where} GROUP BY 1`)
+      .bind(...pages.params),
+    d1
+      .prepare(
+        `SELECT i.acknowledged_by AS user, count(*) AS acknowledged, json_group_array(${TIME_TO_ACK}) AS tta
+         FROM incidents i WHERE ${incidents.where} AND i.acknowledged_by IS NOT NULL GROUP BY 1`,
+      )
+      .bind(...incidents.params),
+  ]);
+  return {
+    pages: new Map((paged!.results as { user: string; pages: number }[]).map((r) => [r.user, r.pages])),
+    acks: (acked!.results as { user: string; acknowledged: number; tta: string }[]).map((r) => ({
+      ...r,
+      tta: JSON.parse(r.tta),
+    })),
+  };
+}
+
+export const ROWS_PAGE = 2000;
+
+export interface IncidentLine {
+  id: string;
+  number: number;
+  service_id: string;
+  integration_id: string;
+  escalation_policy: string | null;
+  status: string;
+  urgency: string;
+  summary: string;
+  event_id: string;
+  alert_count: number;
+  created_at: string;
+  first_acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  escalated: number;
+  tta: number | null;
+  ttr: number | null;
+}
+
+/** The incidents behind a report, oldest first, a page at a time after the cursor (`created_at|id`). */
+export async function incidentLines(d1: D1Database, scope: Scope, after: [string, string] | null) {
+  const { where, params } = incidentsIn(scope);
+  const cursor = after ? ' AND (i.created_at, i.id) > (?, ?)' : '';
+  return all<IncidentLine>(
+    d1,
+    `SELECT i.id, i.number, i.service_id, i.integration_id, i.escalation_policy, i.status, i.urgency, i.summary,
+       i.event_id, i.alert_count, i.created_at, ${FIRST_ACK} AS first_acknowledged_at, i.acknowledged_by,
+       i.resolved_at, i.escalated,
+       CASE WHEN ${FIRST_ACK} IS NOT NULL THEN ${TIME_TO_ACK} END AS tta,
+       CASE WHEN i.resolved_at IS NOT NULL THEN ${TIME_TO_RESOLVE} END AS ttr
+     FROM incidents i WHERE ${where}${cursor} ORDER BY i.created_at, i.id LIMIT ${ROWS_PAGE}`,
+    [...params, ...(after ?? [])],
+  );
+}
+
+export interface PageLine {
+  id: string;
+  incident_id: string | null;
+  incident_number: number | null;
+  user: string;
+  channel: string;
+  provider: string | null;
+  status: string;
+  attempt: number;
+  due_at: string;
+  sent_at: string | null;
+  delivered_at: string | null;
+  detail: string | null;
+}
+
+/** The pages behind the notification report, oldest first, a page at a time after the cursor (`due_at|id`). */
+export async function pageLines(d1: D1Database, scope: Scope, after: [string, string] | null) {
+  const { from, where, params } = pagesIn(scope);
+  const cursor = after ? ' AND (n.due_at, n.id) > (?, ?)' : '';
+  return all<PageLine>(
+    d1,
+    `SELECT n.id, n.incident_id, n.incident_number, n.user, n.channel, n.provider, n.status, n.attempt, n.due_at,
+       n.sent_at, n.delivered_at, n.detail
+     FROM ${from} WHERE ${where}${cursor} ORDER BY n.due_at, n.id LIMIT ${ROWS_PAGE}`,
+    [...params, ...(after ?? [])],
+  );
+}
