@@ -227,5 +227,59 @@ describe('the console in a browser', () => {
     await page.getByRole('group', { name: 'Timeline' }).waitFor();
     expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await shot(page, 'schedule-phone');
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('heading', { name: 'Contact methods' }).waitFor();
+    expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, 'profile-phone');
+  });
+
+  it('manages users, teams and one’s own profile: contact methods, rules and tokens', async () => {
+    const page = await signedInPage();
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Name').fill('Chae Lee');
+    await page.getByLabel('Email').fill('chae@example.com');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const row = page.getByRole('row', { name: /Chae Lee/ });
+    await row.waitFor();
+    await page.getByRole('button', { name: 'Edit Chae Lee' }).click();
+    await page.getByRole('combobox', { name: /^Role/ }).last().selectOption('observer');
+    await page.getByRole('button', { name: 'Save user' }).click();
+    await expect.poll(() => row.textContent()).toMatch(/Observer/);
+
+    await page.getByRole('link', { name: 'Teams' }).click();
+    await page.getByLabel('Team name').fill('Ops');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    const team = page.getByRole('region', { name: /Ops/ });
+    await team.getByRole('combobox', { name: /^Add to Ops/ }).selectOption({ label: 'Chae Lee' });
+    await team.getByRole('button', { name: 'Add', exact: true }).click();
+    await team.getByLabel('Chae Lee is an admin').check();
+    await expect.poll(() => team.getByRole('listitem').textContent()).toMatch(/Chae Lee \(admin\)/);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /Chae Lee/ }).textContent()).toMatch(/Ops \(admin\)/);
+
+    await page.getByRole('link', { name: 'Profile' }).click();
+    await page.getByRole('combobox', { name: /^Type/ }).selectOption('sms');
+    await page.getByLabel('Address, number or chat id').fill('+821012345678');
+    await page.getByRole('button', { name: 'Add contact method' }).click();
+    await page.getByRole('button', { name: 'Verify SMS: +821012345678' }).click();
+    await page.getByLabel('Six-digit code').waitFor();
+    await page.getByRole('button', { name: 'Send a test notification to SMS: +821012345678' }).click();
+    await page.getByRole('status').filter({ hasText: 'Test notification sent.' }).waitFor();
+    await page.getByLabel('Delay (minutes)').fill('5');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Notification rules' }).textContent())
+      .toMatch(/After 5 min by SMS: \+821012345678, for highest, high/);
+    expect((await api('GET', '/users/owner')).notification_rules).toHaveLength(1);
+    await page.getByLabel('Token name').fill('ci');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = await page.getByLabel('New API token').textContent();
+    const asToken = await fetch(`${tocsin.origin}/api/v1/session`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(asToken.status).toBe(200);
+    await shot(page, 'profile');
+    await page.getByRole('button', { name: 'Revoke token ci' }).click();
+    await page.getByRole('status').filter({ hasText: 'Token revoked.' }).waitFor();
+    const revoked = await fetch(`${tocsin.origin}/api/v1/session`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(revoked.status).toBe(401);
   });
 });
