@@ -23,7 +23,34 @@ export const tokenSchema = z
   })
   .meta({ id: 'Token' });
 
+/** A live token as listed: never its secret. */
+export const tokenListSchema = z
+  .object({ tokens: z.array(tokenSchema.omit({ token: true })) })
+  .meta({ id: 'TokenList' });
+
 export const tokenRoutes = apiApp();
+
+openapi(
+  tokenRoutes,
+  apiRoute({
+    method: 'get',
+    path: '/tokens',
+    summary: "List live API tokens (without their secrets), everyone's or one user's",
+    permission: 'configure',
+    request: { query: z.object({ user: handleSchema.optional() }) },
+    responses: { 200: json(tokenListSchema, 'Tokens not revoked, oldest first') },
+  }),
+  async (c) => {
+    const { user } = c.req.valid('query');
+    const rows = await drizzle(c.env.DB)
+      .select({ id: apiTokens.id, user: users.handle, name: apiTokens.name, created_at: apiTokens.createdAt })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(isNull(apiTokens.revokedAt), user === undefined ? undefined : eq(users.handle, user)))
+      .orderBy(apiTokens.createdAt, apiTokens.id);
+    return c.json({ tokens: rows });
+  },
+);
 
 openapi(
   tokenRoutes,
