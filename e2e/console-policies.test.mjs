@@ -68,6 +68,14 @@ beforeAll(async () => {
       { id: 'ben', name: 'Ben', email: 'ben@example.com' },
     ],
     teams: [{ id: 'ops', name: 'Ops', members: ['ana', 'ben'] }],
+    schedules: [
+      {
+        id: 'primary',
+        name: 'Primary',
+        time_zone: 'UTC',
+        layers: [{ name: 'Always', start: '2026-01-01T00:00', rotation: { type: 'weekly' }, members: ['ben'] }],
+      },
+    ],
     services: [{ id: 'shop', name: 'Shop', routing: { user: 'owner' } }],
     integrations: [{ id: 'shop-std', name: 'Standard', type: 'standard', service: 'shop', key: KEY }],
   });
@@ -102,7 +110,7 @@ describe('incidents and escalation policies in the console', () => {
     await shot(page, 'incidents-bulk');
   });
 
-  it('opens an incident by hand on a service and shows it', async () => {
+  it('opens an incident by hand on a service, shows it, and reassigns it', async () => {
     const page = await signedInPage();
     await page.getByRole('button', { name: 'Create incident' }).click();
     await page.getByLabel('Service').first().selectOption({ label: 'Shop' });
@@ -112,6 +120,10 @@ describe('incidents and escalation policies in the console', () => {
     await expect.poll(() => page.getByLabel('Status').textContent()).toBe('triggered');
     const log = page.getByRole('region', { name: 'Notifications' });
     await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/owner\s*email/);
+    await page.getByLabel('Reassign to').selectOption({ label: 'Ana' });
+    await page.getByRole('button', { name: 'Reassign', exact: true }).click();
+    await page.getByRole('status').waitFor();
+    await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/ana\s*email/);
   });
 
   it('edits a policy step by step while the preview follows the draft, and saves it', async () => {
@@ -153,6 +165,23 @@ describe('incidents and escalation policies in the console', () => {
     expect((await api('GET', `/escalation-policies/${id}`)).name).toBe('Night shift (theirs)');
     await page.getByRole('button', { name: 'Reload' }).click();
     await expect.poll(() => page.getByLabel('Policy name').inputValue()).toBe('Night shift (theirs)');
+  });
+
+  it('shows who is on call now for every policy step and schedule', async () => {
+    await api('PUT', '/escalation-policies/day', {
+      name: 'Day',
+      steps: [{ responders: [{ schedule: 'primary' }, { team: 'ops' }], delay_minutes: 5 }],
+    });
+    const page = await signedInPage();
+    await page.getByRole('link', { name: 'On call' }).click();
+    const policies = page.getByRole('region', { name: 'Escalation policies' });
+    await expect
+      .poll(() => policies.getByRole('article').filter({ hasText: 'Day' }).textContent())
+      .toMatch(/Step 1\s*Ben \(primary\)\s*Team Ops \(everyone\)/);
+    await expect.poll(() => policies.textContent()).toMatch(/Night shift[\s\S]*Step 1\s*Ana/);
+    const schedules = page.getByRole('region', { name: 'Schedules' });
+    await expect.poll(() => schedules.textContent()).toMatch(/Primary\s*Ben/);
+    await shot(page, 'on-call');
   });
 
   it('fits a 375-pixel-wide phone: the list with its filters, and the policy editor', async () => {
