@@ -197,5 +197,14 @@ describe('incidents and escalation policies in the console', () => {
       .waitFor({ timeout: 10_000 });
     expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
     await shot(page, 'policy-editor-phone');
+    // In Korean, the console's first audience: the words are longer, the page still fits.
+    await page.getByLabel('Language').selectOption('ko');
+    await page.getByRole('region', { name: '미리보기' }).getByText(/호출/).first().waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: '정책 저장' }).waitFor();
+    expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
+    await page.goto(`${tocsin.origin}/incidents`);
+    await page.getByRole('button', { name: /^선택 항목 확인/ }).waitFor();
+    expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
+    await shot(page, 'incidents-phone-ko');
   });
 });
