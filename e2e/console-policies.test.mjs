@@ -124,6 +124,10 @@ describe('incidents and escalation policies in the console', () => {
     await page.getByRole('button', { name: 'Reassign', exact: true }).click();
     await page.getByRole('status').waitFor();
     await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/ana\s*email/);
+    await page.getByRole('link', { name: 'Incidents' }).click();
+    await page.getByLabel('Integration').selectOption({ label: 'Raised by hand' });
+    await expect.poll(() => page.getByRole('list').last().textContent()).not.toMatch(/Disk full/);
+    expect(await page.getByRole('list').last().textContent()).toMatch(/Customers report failed card payments/);
   });
 
   it('edits a policy step by step while the preview follows the draft, and saves it', async () => {

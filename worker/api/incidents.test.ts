@@ -51,6 +51,8 @@ describe('opening an incident by hand', () => {
     expect(detail.body.timeline[0]).toMatchObject({ type: 'created', actor: { type: 'user', id: 'ana' } });
     const listed = await api('GET', '/incidents?service=shop&urgency=low');
     expect(listed.body.incidents.map((i: { id: string }) => i.id)).toEqual([body.id]);
+    const byHand = await api('GET', '/incidents?integration=manual&urgency=low');
+    expect(byHand.body.incidents).toMatchObject([{ id: body.id, integration: 'manual' }]);
   });
 
   it('is high urgency unless told, and each one is its own incident', async () => {

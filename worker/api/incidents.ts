@@ -2,7 +2,7 @@
 // incident's detail and every action (acknowledge, resolve, comment, reassign) go to its object,
 // found from the id alone; its pages too, from its object's notification log.
 import { z } from '@hono/zod-openapi';
-import { and, desc, eq, gte, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, like, lt, or, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { liveConfig } from '../config/live';
 import { routingSchema, type Configuration } from '../config/document';
@@ -13,7 +13,7 @@ import { actorSchema, incidentStatusSchema, isoInstantSchema, urgencySchema } fr
 import type { Incident } from '../incident/lifecycle';
 import { incidentObject, type CommandResult, type IncidentCommand, type IncidentDetail } from '../incident/commands';
 import { escalationFor } from '../incident/paging';
-import { raise } from '../respond/respond';
+import { MANUAL_PREFIX, raise } from '../respond/respond';
 import { notificationJson, notificationListSchema, verifiedOf } from './notifications';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
@@ -32,7 +32,7 @@ export const incidentListQuerySchema = z.object({
   status: commaList(incidentStatusSchema).optional().describe('comma-separated: triggered, acknowledged, resolved'),
   urgency: commaList(urgencySchema).optional().describe('comma-separated: highest, high, medium, low, lowest, none'),
   service: z.string().min(1).optional().describe('handle or internal id'),
-  integration: z.string().min(1).optional().describe('handle or internal id'),
+  integration: z.string().min(1).optional().describe('handle or internal id; `manual`: raised by hand too'),
   since: isoInstantSchema.optional().describe('created at or after'),
   until: isoInstantSchema.optional().describe('created before'),
   updated_since: isoInstantSchema.optional().describe('changed at or after: what a live list polls for'),
@@ -164,7 +164,7 @@ function incidentJson(
     summary: i.summary,
     service: names.service ?? i.serviceId,
     service_id: i.serviceId,
-    integration: names.integration ?? i.integrationId,
+    integration: names.integration ?? (i.integrationId.startsWith(MANUAL_PREFIX) ? 'manual' : i.integrationId),
     integration_id: i.integrationId,
     event_id: i.eventId,
     escalation_policy: i.escalationPolicy ?? null,
@@ -273,7 +273,9 @@ openapi(
     if (query.urgency) conditions.push(inArray(incidents.urgency, query.urgency));
     if (query.service) conditions.push(inArray(incidents.serviceId, await idsNamed(db, services, query.service)));
     if (query.integration) {
-      conditions.push(inArray(incidents.integrationId, await idsNamed(db, integrations, query.integration)));
+      const named = inArray(incidents.integrationId, await idsNamed(db, integrations, query.integration));
+      const byHand = like(incidents.integrationId, `${MANUAL_PREFIX}%`);
+      conditions.push(query.integration === 'manual' ? or(named, byHand)! : named);
     }
     if (query.since) conditions.push(gte(incidents.createdAt, new Date(query.since).toISOString()));
     if (query.until) conditions.push(lt(incidents.createdAt, new Date(query.until).toISOString()));

@@ -106,7 +106,8 @@ export async function openIncidents(env: Env) {
 }
 
 /** The integration a hand-raised incident is filed under: one per service, named for where it came from. */
-const MANUAL = (serviceId: string) => `manual:${serviceId}`;
+export const MANUAL_PREFIX = 'manual:';
+const MANUAL = (serviceId: string) => `${MANUAL_PREFIX}${serviceId}`;
 
 /** Opens an incident on a service by hand, raised by `responder` (`/tocsin create web db down`, the console). */
 export async function raise(
