@@ -18,6 +18,8 @@ let api;
 let release;
 let finished;
 let browser;
+/** The owner's password: the profile test changes it. */
+let password = PASSWORD;
 
 const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 
@@ -37,7 +39,7 @@ async function signedInPage(viewport = { width: 1280, height: 900 }) {
   await page.goto(`${tocsin.origin}/`);
   await page.waitForURL('**/sign-in');
   await page.getByLabel('Email').fill('owner@example.com');
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL('**/incidents');
   return page;
@@ -233,7 +235,7 @@ describe('the console in a browser', () => {
     await shot(page, 'profile-phone');
   });
 
-  it('manages users, teams and one’s own profile: contact methods, rules and tokens', async () => {
+  it('manages users, teams and one’s own profile: contact methods, rules, tokens, password and signing out everywhere', async () => {
     const page = await signedInPage();
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('Name').fill('Chae Lee');
@@ -281,5 +283,23 @@ describe('the console in a browser', () => {
     await page.getByRole('status').filter({ hasText: 'Token revoked.' }).waitFor();
     const revoked = await fetch(`${tocsin.origin}/api/v1/session`, { headers: { authorization: `Bearer ${secret}` } });
     expect(revoked.status).toBe(401);
+
+    // A new password, then signing out everywhere ends this browser's session and another's.
+    const other = await signedInPage();
+    await page.getByLabel('Current password').fill(password);
+    await page.getByLabel('New password').fill('tocsin-second-secret');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    password = 'tocsin-second-secret';
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.waitForURL('**/sign-in');
+    await other.goto(`${tocsin.origin}/profile`);
+    await other.waitForURL('**/sign-in');
+    // The old password is refused; the new one signs in.
+    await other.getByLabel('Email').fill('owner@example.com');
+    await other.getByLabel('Password').fill(PASSWORD);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByRole('alert').waitFor();
+    await signedInPage();
   });
 });
