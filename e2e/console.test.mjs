@@ -223,16 +223,47 @@ describe('the console in a browser', () => {
     expect((await api('GET', '/schedules/rota')).layers[0].rotation).toEqual({ type: 'weekly' });
   });
 
-  it('fits a schedule and the profile on a 375-pixel-wide phone', async () => {
+  it('fits a schedule, its gaps and the profile on a 375-pixel-wide phone; the profile’s language applies', async () => {
+    // On call on weekdays' office hours only: the nights and the weekend are gaps.
+    await api('PUT', '/schedules/office', {
+      id: 'office',
+      name: 'Office hours',
+      time_zone: 'Asia/Seoul',
+      layers: [
+        {
+          name: 'Day',
+          start: '2026-01-05T09:00',
+          rotation: { type: 'weekly' },
+          members: ['ana'],
+          restrictions: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }],
+        },
+      ],
+    });
     const page = await signedInPage({ width: 375, height: 800 });
-    await page.goto(`${tocsin.origin}/schedules/rota`);
-    await page.getByRole('group', { name: 'Timeline' }).waitFor();
+    await page.goto(`${tocsin.origin}/schedules/office`);
+    const timeline = page.getByRole('group', { name: 'Timeline' });
+    await timeline.getByRole('listitem').filter({ hasText: 'Nobody on call' }).first().waitFor();
     expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await shot(page, 'schedule-phone');
     await page.getByRole('link', { name: 'Profile' }).click();
     await page.getByRole('heading', { name: 'Contact methods' }).waitFor();
     expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await shot(page, 'profile-phone');
+    await page.getByRole('combobox', { name: /^My language/ }).selectOption('ko');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByRole('heading', { name: '연락 수단' }).waitFor();
+    expect((await api('GET', '/users/owner')).locale).toBe('ko');
+    expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, 'profile-phone-ko');
+    await page.goto(`${tocsin.origin}/schedules/office`);
+    await page
+      .getByRole('group', { name: '타임라인' })
+      .getByRole('listitem')
+      .filter({ hasText: '당번 없음' })
+      .first()
+      .waitFor();
+    expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await shot(page, 'schedule-phone-ko');
   });
 
   it('manages users, teams and one’s own profile: contact methods, rules, tokens, password and signing out everywhere', async () => {
