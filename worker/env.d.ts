@@ -22,6 +22,10 @@ interface Env {
   TOCSIN_ALLOW_PRIVATE_TARGETS?: string;
   /** Tests and local mode: where SNS signing certificates and subscription URLs may be instead of Amazon's SNS hosts. */
   SNS_CERTIFICATE_BASE_URL?: string;
+  /** Alert payloads older than this many days are emptied by the cron trigger (default 90). */
+  TOCSIN_PAYLOAD_RETENTION_DAYS?: string;
+  /** Pinged by the cron trigger while Tocsin is healthy: another Tocsin's heartbeat integration, say. */
+  TOCSIN_HEARTBEAT_URL?: string;
   /** The domain Email Routing sends to the Worker: email integrations' addresses are `{key}@{EMAIL_DOMAIN}`. */
   EMAIL_DOMAIN?: string;
   // Providers: a channel without its credentials delivers to the log. Every base URL can be moved.

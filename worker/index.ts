@@ -11,6 +11,8 @@ import { receiveEmail } from './ingest/email';
 import { respondRoutes } from './respond/routes';
 import { consumeNotifications } from './notify/consumer';
 import { calendarRoutes } from './api/schedules';
+import { healthRoutes } from './api/health';
+import { housekeeping } from './ops/housekeeping';
 
 export { D1WriterObject } from './db/writer';
 export { IncidentObject } from './incident/object';
@@ -26,6 +28,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/', goalertRoutes)
   .route('/', calendarRoutes)
   .route('/', respondRoutes)
+  .route('/', healthRoutes)
   .route('/api/v1', apiRoutes)
   .notFound((c) => {
     const path = new URL(c.req.url).pathname;
@@ -51,4 +54,6 @@ export default {
   queue: (batch, env) => consumeNotifications(batch, env),
   // An alert to an email integration's address, or a reply to a notification.
   email: (message, env, ctx) => receiveEmail(message, env, ctx),
+  // Every few minutes (wrangler.toml's crons): retention, and the heartbeat of Tocsin's own health.
+  scheduled: (controller, env, ctx) => ctx.waitUntil(housekeeping(env, new Date(controller.scheduledTime))),
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,5 @@
 // /api/v1: the REST API, behind bearer tokens; its OpenAPI document comes from its route definitions.
+import { auditRoutes } from './audit';
 import { authenticate } from './auth';
 import { configRoutes } from './config';
 import { changeRoutes } from './changes';
@@ -37,6 +38,7 @@ for (const routes of [
   maintenanceRoutes,
   funnelRoutes,
   reportRoutes,
+  auditRoutes,
   sessionAccountRoutes,
   tokenRoutes,
   scheduleRoutes,

@@ -11,6 +11,8 @@ import { loadConfig, type StoredConfig } from '../config/store';
 import { HttpError, readLimitedBody, validate } from '../http';
 import { ownerOnlyUserChanges } from '../permissions';
 import type { FieldError } from '../vocabulary';
+import type { Auditor } from '../audit/entries';
+import { auditorOf } from './audit';
 import { apiApp, apiRoute, json, openapi } from './route';
 
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
@@ -86,11 +88,11 @@ export type Change = (stored: StoredConfig) => Promise<{ doc: ConfigDocument; re
  * it again from a fresh read when another write came between; answers 400 naming every field that
  * would not hold together. The change checks permissions and If-Match on the read it is given.
  */
-export async function applyOrReject(env: Env, change: Change, now = new Date()) {
+export async function applyOrReject(env: Env, change: Change, by: Auditor, now = new Date()) {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const stored = await loadConfig(env.DB);
     const { doc, renames } = await change(stored);
-    const result = await applyConfig(env, doc, now, { basedOn: stored, renames });
+    const result = await applyConfig(env, doc, now, { basedOn: stored, renames, by });
     if (result.ok) return { changed: result.changed, changes: result.changes };
     if ('errors' in result) {
       const fields = result.errors.map((e) => e.field).join(', ');
@@ -156,11 +158,15 @@ openapi(
       throw new HttpError(413, 'payload_too_large', `the configuration is over ${MAX_CONFIG_BYTES} bytes`);
     const doc = parseConfigText(body.text, c.req.header('content-type'));
     const ifMatch = c.req.header('if-match');
-    const result = await applyOrReject(c.env, async (stored) => {
-      if (ifMatch !== undefined) requireMatch(ifMatch, await etagOf(stored.config));
-      forbidOwnerOnly(ownerOnlyUserChanges(c.get('principal'), stored.config.users, doc.users));
-      return { doc };
-    });
+    const result = await applyOrReject(
+      c.env,
+      async (stored) => {
+        if (ifMatch !== undefined) requireMatch(ifMatch, await etagOf(stored.config));
+        forbidOwnerOnly(ownerOnlyUserChanges(c.get('principal'), stored.config.users, doc.users));
+        return { doc };
+      },
+      auditorOf(c),
+    );
     return c.json(result);
   },
 );

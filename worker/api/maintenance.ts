@@ -11,6 +11,7 @@ import { maintenanceWindows } from '../db/schema';
 import { HttpError } from '../http';
 import { MAX_SCHEDULED, MAX_WINDOW_DAYS, maintenanceRequestSchema } from '../ingest/maintenance';
 import { DAY, isoInstantSchema, MINUTE } from '../vocabulary';
+import { audit } from './audit';
 import type { ApiEnv } from './auth';
 import { currentOne } from './objects';
 import { apiApp, apiRoute, json, openapi } from './route';
@@ -64,6 +65,20 @@ const bad = (field: string, message: string) => new HttpError(400, 'invalid_requ
 
 export const maintenanceRoutes = apiApp();
 
+/** A changed window, recorded in the audit log before and after: what the change answers. */
+async function audited(
+  c: Context<ApiEnv>,
+  action: string,
+  service: string,
+  row: typeof maintenanceWindows.$inferSelect,
+  changed: Partial<typeof maintenanceWindows.$inferSelect>,
+  now: Date,
+) {
+  const after = windowJson({ ...row, ...changed }, service, now);
+  await audit(c, { action, kind: 'maintenance', target: service, before: windowJson(row, service, now), after });
+  return after;
+}
+
 openapi(
   maintenanceRoutes,
   apiRoute({
@@ -116,7 +131,9 @@ openapi(
     };
     await db.insert(maintenanceWindows).values(row);
     forgetLiveConfig();
-    return c.json(windowJson(row, service.handle, now), 201);
+    const created = windowJson(row, service.handle, now);
+    await audit(c, { action: 'create', kind: 'maintenance', target: service.handle, after: created });
+    return c.json(created, 201);
   },
 );
 
@@ -216,7 +233,7 @@ openapi(
     const changed = { endsAt: iso(end), updatedAt: now.toISOString() };
     await drizzle(c.env.DB).update(maintenanceWindows).set(changed).where(eq(maintenanceWindows.id, row.id));
     forgetLiveConfig();
-    return c.json(windowJson({ ...row, ...changed }, service.handle, now));
+    return c.json(await audited(c, 'update', service.handle, row, changed, now));
   },
 );
 
@@ -240,6 +257,6 @@ openapi(
     const changed = { endsAt, endedBy: c.get('principal').handle, updatedAt: now.toISOString() };
     await drizzle(c.env.DB).update(maintenanceWindows).set(changed).where(eq(maintenanceWindows.id, row.id));
     forgetLiveConfig();
-    return c.json(windowJson({ ...row, ...changed }, service.handle, now));
+    return c.json(await audited(c, 'end', service.handle, row, changed, now));
   },
 );

@@ -9,6 +9,7 @@ import { etagOf } from '../config/etag';
 import type { StoredConfig } from '../config/store';
 import { HttpError } from '../http';
 import type { ApiEnv, Principal } from './auth';
+import { auditorOf } from './audit';
 import { applyOrReject, requireMatch } from './config';
 
 /**
@@ -101,26 +102,30 @@ export async function changeOne<K extends Kind>(
   const { kind, target } = change;
   let written: ConfigItem<K> | null = null;
   let at: string | null = null;
-  await applyOrReject(c.env, async (stored) => {
-    const before =
-      target === null
-        ? null
-        : change.upsert
-          ? ((stored.config[kind] as ConfigItem<K>[]).find((item) => item.id === target) ?? null)
-          : currentOne(stored, kind, target);
-    requireMatch(c.req.header('if-match'), before === null ? null : await etagOf(before));
-    const after = change.edit(before, stored);
-    if (after !== null && after.id !== before?.id && findOne(stored, kind, after.id)) throw taken(kind, after.id);
-    change.authorize(c.get('principal'), stored.config, before, after);
-    written = after;
-    const others = (stored.config[kind] as ConfigItem<K>[]).filter((item) => item.id !== before?.id);
-    const section = after === null ? others : [...others, after];
-    at = after === null ? null : `${kind}[${others.length}].`;
-    if (before === null || after === null || before.id === after.id) return { doc: { [kind]: section } };
-    // A rename keeps the row, and every reference to the old handle follows it.
-    const renamed = renameEverywhere({ ...stored.config, [kind]: section }, kind, before.id, after.id);
-    return { doc: renamed, renames: { [kind]: new Map([[before.id, after.id]]) } };
-  }).catch((error: unknown) => {
+  await applyOrReject(
+    c.env,
+    async (stored) => {
+      const before =
+        target === null
+          ? null
+          : change.upsert
+            ? ((stored.config[kind] as ConfigItem<K>[]).find((item) => item.id === target) ?? null)
+            : currentOne(stored, kind, target);
+      requireMatch(c.req.header('if-match'), before === null ? null : await etagOf(before));
+      const after = change.edit(before, stored);
+      if (after !== null && after.id !== before?.id && findOne(stored, kind, after.id)) throw taken(kind, after.id);
+      change.authorize(c.get('principal'), stored.config, before, after);
+      written = after;
+      const others = (stored.config[kind] as ConfigItem<K>[]).filter((item) => item.id !== before?.id);
+      const section = after === null ? others : [...others, after];
+      at = after === null ? null : `${kind}[${others.length}].`;
+      if (before === null || after === null || before.id === after.id) return { doc: { [kind]: section } };
+      // A rename keeps the row, and every reference to the old handle follows it.
+      const renamed = renameEverywhere({ ...stored.config, [kind]: section }, kind, before.id, after.id);
+      return { doc: renamed, renames: { [kind]: new Map([[before.id, after.id]]) } };
+    },
+    auditorOf(c),
+  ).catch((error: unknown) => {
     throw at === null ? error : relativeTo(error, at);
   });
   return written;

@@ -12,6 +12,7 @@ import { gapsBetween, shiftsBetween, type Schedule, type Shift } from '../schedu
 import type { Configuration } from '../config/document';
 import { loadConfig, newCalendarSecret } from '../config/store';
 import { configures } from '../permissions';
+import { audit } from './audit';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 import { calendarUrlSchema } from './users';
 import { escalationPolicySchema } from '../escalation/policy';
@@ -184,6 +185,7 @@ openapi(
       .where(and(eq(schedules.handle, schedule.id), isNull(schedules.deletedAt)))
       .returning({ id: schedules.id });
     if (rotated.length === 0) throw new HttpError(404, 'not_found', `no schedule is named ${schedule.id}`);
+    await audit(c, { action: 'rotate_calendar', kind: 'schedule', target: schedule.id });
     return c.json({ calendar_url: `${new URL(c.req.url).origin}/calendar/schedules/${secret}.ics` });
   },
 );

@@ -12,6 +12,7 @@ import { credentials, sessions, signInFailures, users } from '../db/schema';
 import { HttpError } from '../http';
 import { hashPassword, passwordMatches, weakPassword } from '../users/password';
 import { DAY, MINUTE } from '../vocabulary';
+import { audit, auditorOf } from './audit';
 import { newToken, sameSecret, SESSION_COOKIE, sha256Hex, type ApiEnv } from './auth';
 import { apiApp, apiRoute, json, openapi } from './route';
 
@@ -103,6 +104,12 @@ openapi(
     const signedIn = await userSignedIn(c.env, email, password);
     if (!signedIn) {
       await countFailure(c.env.DB, keys, now);
+      // The address typed is kept as the target: an unknown one is the trace of someone guessing.
+      await audit(
+        c,
+        { action: 'sign_in_failed', kind: 'session', target: email.slice(0, 200) },
+        auditorOf(c, 'anonymous'),
+      );
       throw new HttpError(401, 'unauthorized', 'the email or the password is wrong');
     }
     const token = newToken('ses', 32);
@@ -115,6 +122,7 @@ openapi(
         createdAt: now.toISOString(),
         expiresAt: expiresAt.toISOString(),
       });
+    await audit(c, { action: 'sign_in', kind: 'session', target: signedIn.user.id }, auditorOf(c, signedIn.user.id));
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       secure: !isLocal(c),
@@ -183,6 +191,12 @@ openapi(
     } else if (principal.session) {
       await db.update(sessions).set({ revokedAt: at }).where(eq(sessions.tokenHash, principal.session));
     }
+    const everywhere = c.req.valid('query').everywhere === 'true';
+    await audit(c, {
+      action: everywhere ? 'sign_out_everywhere' : 'sign_out',
+      kind: 'session',
+      target: principal.handle,
+    });
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   },
@@ -224,6 +238,7 @@ openapi(
     const hashed = await hashPassword(password);
     const row = { userId: id, ...hashed, updatedAt: new Date().toISOString() };
     await db.insert(credentials).values(row).onConflictDoUpdate({ target: credentials.userId, set: row });
+    await audit(c, { action: stored ? 'update' : 'create', kind: 'password', target: user.id });
     return c.body(null, 204);
   },
 );

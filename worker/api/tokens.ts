@@ -4,6 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { apiTokens, users } from '../db/schema';
 import { HttpError } from '../http';
+import { audit } from './audit';
 import { newToken, sha256Hex } from './auth';
 import { handleSchema } from '../vocabulary';
 import { mayMintTokenFor } from '../permissions';
@@ -86,6 +87,7 @@ openapi(
       createdAt: new Date().toISOString(),
     };
     await db.insert(apiTokens).values(row);
+    await audit(c, { action: 'create', kind: 'token', target: row.id, after: { user: user.handle, name: row.name } });
     return c.json({ id: row.id, token, user: user.handle, name: row.name, created_at: row.createdAt }, 201);
   },
 );
@@ -108,6 +110,7 @@ openapi(
       .where(and(eq(apiTokens.id, c.req.valid('param').id), isNull(apiTokens.revokedAt)))
       .returning({ id: apiTokens.id });
     if (revoked.length === 0) throw new HttpError(404, 'not_found', 'no such token');
+    await audit(c, { action: 'revoke', kind: 'token', target: c.req.valid('param').id });
     return c.body(null, 204);
   },
 );

@@ -11,6 +11,7 @@ import { loadConfig, newCalendarSecret } from '../config/store';
 import { notifications, users } from '../db/schema';
 import { HttpError } from '../http';
 import { configures, ownerOnlyUserChanges } from '../permissions';
+import { audit } from './audit';
 import type { ApiEnv, Principal } from './auth';
 import { forbidOwnerOnly } from './config';
 import {
@@ -201,6 +202,7 @@ openapi(
       .where(and(eq(users.handle, user.id), isNull(users.deletedAt)))
       .returning({ id: users.id });
     if (rotated.length === 0) throw new HttpError(404, 'not_found', `no user is named ${user.id}`);
+    await audit(c, { action: 'rotate_calendar', kind: 'user', target: user.id });
     return c.json({ calendar_url: `${new URL(c.req.url).origin}/calendar/users/${secret}.ics` });
   },
 );

@@ -8,6 +8,7 @@ import type { ConfigDocument } from './document';
 import { forgetLiveConfig } from './live';
 import { inconsistencies, isEmpty, planConfig, summarize, type ChangeSummary, type Renames } from './plan';
 import { applyPlan, loadConfig, type StoredConfig } from './store';
+import { planEntries, type Auditor } from '../audit/entries';
 
 export type ApplyResult =
   | { ok: true; changed: boolean; changes: ChangeSummary }
@@ -20,7 +21,11 @@ export interface ApplyOptions {
   basedOn?: StoredConfig;
   /** Objects to rename (keeping their internal ids) rather than delete and create. */
   renames?: Renames;
+  /** Who makes the change, for the audit log (default: Tocsin itself). */
+  by?: Auditor;
 }
+
+const SYSTEM_AUDITOR: Auditor = { actor: 'system', ip: null };
 
 /**
  * Applies a configuration document: checks it whole, then writes only what differs. Without
@@ -32,9 +37,10 @@ export async function applyConfig(
   now: Date,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  if (options.basedOn) return applyOnce(env, doc, now, options.basedOn, options.renames);
+  const by = options.by ?? SYSTEM_AUDITOR;
+  if (options.basedOn) return applyOnce(env, doc, now, options.basedOn, by, options.renames);
   for (let attempt = 1; ; attempt++) {
-    const result = await applyOnce(env, doc, now, await loadConfig(env.DB), options.renames);
+    const result = await applyOnce(env, doc, now, await loadConfig(env.DB), by, options.renames);
     if (result.ok || !('stale' in result) || attempt === MAX_ATTEMPTS) return result;
   }
 }
@@ -46,6 +52,7 @@ async function applyOnce(
   doc: ConfigDocument,
   now: Date,
   stored: StoredConfig,
+  by: Auditor,
   renames: Renames = {},
 ): Promise<ApplyResult> {
   const errors = inconsistencies(stored.config, doc, Boolean(env.TOCSIN_ALLOW_PRIVATE_TARGETS));
@@ -53,7 +60,8 @@ async function applyOnce(
   const plan = planConfig(stored.config, doc, renames);
   let ids = stored.ids;
   if (!isEmpty(plan)) {
-    const written = await applyPlan(env.DB, plan, stored, now);
+    const audit = planEntries(plan, stored.config, by, now, () => crypto.randomUUID());
+    const written = await applyPlan(env.DB, plan, stored, now, audit);
     if (written === null) return { ok: false, stale: true };
     ids = written;
     forgetLiveConfig();

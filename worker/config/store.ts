@@ -16,6 +16,8 @@ import {
 import { kinds, type ConfigItem, type Configuration, type Kind } from './document';
 import type { MaintenanceWindow } from '../ingest/maintenance';
 import type { ConfigPlan } from './plan';
+import type { AuditEntry } from '../audit/entries';
+import { auditInserts } from '../audit/log';
 
 /** Internal ids by handle, per kind. */
 export type IdIndex = Record<Kind, Map<string, string>>;
@@ -125,6 +127,7 @@ export async function applyPlan(
   plan: ConfigPlan,
   basedOn: Pick<StoredConfig, 'ids' | 'revision'>,
   now: Date,
+  audit: AuditEntry[] = [],
 ): Promise<IdIndex | null> {
   const { ids, revision } = basedOn;
   const db: Db = drizzle(d1);
@@ -218,6 +221,8 @@ export async function applyPlan(
     }
   }
   for (const kind of kinds) for (const handle of plan[kind].deleted) next[kind].delete(handle);
+  // The change and its record in the audit log are written together, or neither is.
+  statements.push(...auditInserts(db, audit));
   const [first, ...rest] = statements;
   try {
     await db.batch([first!, ...rest]);

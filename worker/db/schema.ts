@@ -151,8 +151,16 @@ export const alerts = sqliteTable(
     summary: text('summary').notNull(),
     urgency: text('urgency').notNull(),
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** When retention emptied its payload; its summary and times are kept. */
+    prunedAt: text('pruned_at'),
   },
-  (t) => [index('alerts_incident').on(t.incidentId, t.receivedAt)],
+  (t) => [
+    index('alerts_incident').on(t.incidentId, t.receivedAt),
+    // What retention has yet to prune, oldest first; pruned alerts leave it.
+    index('alerts_unpruned_received')
+      .on(t.receivedAt)
+      .where(sql`pruned_at IS NULL`),
+  ],
 );
 
 export const timelineEntries = sqliteTable(
@@ -203,6 +211,11 @@ export const notifications = sqliteTable(
     index('notifications_incident').on(t.incidentId, t.dueAt),
     index('notifications_user').on(t.user, t.dueAt),
     index('notifications_kind_due').on(t.kind, t.dueAt),
+    // What /health counts: the pages waiting to go, and what providers did in the last hour.
+    index('notifications_pending_due')
+      .on(t.dueAt)
+      .where(sql`status IN ('queued', 'sending')`),
+    index('notifications_processed').on(t.updatedAt),
   ],
 );
 

@@ -26,12 +26,33 @@ interface Waiting extends CopyPart {
 const BATCH_RECORDS = 1000;
 const BATCH_BYTES = 8 * 1024 * 1024;
 
+/** What the writer knows of the copies' health, for /health. */
+export interface CopyHealth {
+  /** When the oldest change still waiting for D1 first failed to copy (null: none is waiting). */
+  oldestPendingAt: string | null;
+  /** When an incident object last copied its changes: its alarm ran then. */
+  lastCopyAt: string | null;
+}
+
+const incidentsOf = (part: CopyPart) =>
+  new Set([...part.rows.map((r) => r.id), ...part.records.map((r) => r.incidentId)]);
+
 export class D1WriterObject extends DurableObject<Env> {
   private waiting: Waiting[] = [];
   private writing = false;
+  // Kept in memory only: while copies fail, the objects keep sending them, so the writer stays up.
+  private failingSince = new Map<string, number>();
+  private lastCopyAt: number | null = null;
+
+  health(): CopyHealth {
+    const oldest = Math.min(...this.failingSince.values());
+    const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
+    return { oldestPendingAt: iso(oldest), lastCopyAt: iso(this.lastCopyAt) };
+  }
 
   /** Answers once the part is committed to D1, or could not be. */
   copy(part: CopyPart): Promise<CopyResult> {
+    this.lastCopyAt = Date.now();
     return new Promise((answer) => {
       this.waiting.push({ ...part, answer });
       if (!this.writing) void this.writeAll();
@@ -70,9 +91,14 @@ export class D1WriterObject extends DurableObject<Env> {
         parts.flatMap((p) => p.records),
       );
       if (first) await db.batch([first, ...rest]);
-      for (const part of parts) part.answer({ copied: true });
+      for (const part of parts) {
+        for (const id of incidentsOf(part)) this.failingSince.delete(id);
+        part.answer({ copied: true });
+      }
     } catch (error) {
       if (parts.length === 1) {
+        const now = Date.now();
+        for (const id of incidentsOf(parts[0]!)) if (!this.failingSince.has(id)) this.failingSince.set(id, now);
         parts[0]!.answer({ copied: false, error: String(error) });
         return;
       }
@@ -86,3 +112,6 @@ export async function copyToD1(env: Env, part: CopyPart): Promise<void> {
   const result = await env.D1_WRITER.getByName('d1').copy(part);
   if (!result.copied) throw new Error(`copy to D1 failed: ${result.error}`);
 }
+
+/** How the copies to D1 stand, from the writer. */
+export const copyHealth = (env: Env): Promise<CopyHealth> => env.D1_WRITER.getByName('d1').health();

@@ -195,6 +195,15 @@ export class IncidentObject extends DurableObject<Env> {
     };
   }
 
+  /** Retention: the alerts it keeps that arrived before `before` lose their payload (summary and times stay). */
+  pruneAlerts(before: string): number {
+    return this.sql.exec(
+      `UPDATE alerts SET record = json_set(record, '$.payload', json('{}'))
+       WHERE json_extract(record, '$.receivedAt') < ? AND json_extract(record, '$.payload') <> '{}'`,
+      before,
+    ).rowsWritten;
+  }
+
   /** The incident as a message or the respond page shows it; null for no such incident. */
   headline(id: string): { number: number; summary: string; status: Incident['status'] } | null {
     const incident = this.find(id);
