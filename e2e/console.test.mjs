@@ -204,6 +204,26 @@ describe('the console in a browser', () => {
     await expect.poll(() => page.getByLabel('On call now').textContent()).toMatch(/Owner/);
     await page.getByRole('button', { name: '1 day', exact: true }).click();
     await shot(page, 'schedule-day');
+    // The same shifts as a list, by day.
+    await page.getByRole('button', { name: 'List', exact: true }).click();
+    await expect.poll(() => page.getByRole('group', { name: 'List' }).textContent()).toMatch(/Owner\s*Override/);
+    await page.getByRole('button', { name: 'Timeline', exact: true }).click();
+
+    // Two overrides at once, ten and eleven days ahead (beyond the week shown below), in one write.
+    await page.getByText('Add several overrides at once').click();
+    for (const [n, name, day] of [
+      [1, 'Ana Kim', 10],
+      [2, 'Ben Park', 11],
+    ]) {
+      await page.getByRole('button', { name: 'Another override' }).click();
+      const row = page.getByRole('group', { name: `Override ${n}` });
+      await row.getByRole('combobox', { name: /^Who/ }).selectOption({ label: name });
+      await row.getByLabel('From (UTC)').fill(hour(day * 24));
+      await row.getByLabel('To (UTC)').fill(hour(day * 24 + 2));
+    }
+    await page.getByRole('button', { name: 'Add 2 overrides' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await api('GET', '/schedules/rota')).overrides.map((o) => o.user)).toEqual(['owner', 'ana', 'ben']);
 
     // Someone else changes the schedule meanwhile: saving says so rather than overwrite their change.
     await api('PATCH', '/schedules/rota', { name: 'Rota West' });
