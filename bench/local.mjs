@@ -1,6 +1,7 @@
 // Starting systems under local `wrangler dev` for the benchmarks: each on its own port, with its own
 // fresh state directory, stopped (and its directory removed) when the bench is done with it.
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +10,7 @@ export const ADMIN_TOKEN = 'bench-admin-token';
 let nextPort = 18800;
 
 /** A `wrangler dev` of one Worker, or of several side by side (the API and the console): `config` is one path or a list. */
-export function wranglerDev(config, { persistTo, vars = {} }) {
-  const port = nextPort++;
+export function wranglerDev(config, { persistTo, vars = {}, port = nextPort++ }) {
   const configs = Array.isArray(config) ? config : [config];
   const args = [
     'wrangler',
@@ -52,6 +52,18 @@ export function wranglerDev(config, { persistTo, vars = {} }) {
   };
 }
 
+/** A port nothing listens on now: test files start their systems side by side, each in its own process. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 const used = [];
 // Removed only when the whole bench is over: deleting thousands of object files loads the disk, and
 // the next measurement would pay for it.
@@ -81,7 +93,11 @@ export function withFreshDirTocsin(vars, fn, configs = ['wrangler.toml']) {
       stdio: 'ignore',
     });
     if (migrate.status !== 0) throw new Error('migrations failed');
-    const tocsin = wranglerDev(configs, { persistTo: dir, vars: { ...vars, TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN } });
+    const tocsin = wranglerDev(configs, {
+      persistTo: dir,
+      vars: { ...vars, TOCSIN_ADMIN_TOKEN: ADMIN_TOKEN },
+      port: await freePort(),
+    });
     try {
       await tocsin.ready('/api/v1/openapi.json');
       const api = async (method, path, body) => {
