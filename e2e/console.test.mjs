@@ -233,6 +233,7 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Reload' }).click();
     await page.getByRole('heading', { name: 'Rota West' }).waitFor();
     await page.getByRole('combobox', { name: /^Rotation/ }).selectOption('weekly');
+    await page.getByLabel('Handoff time').fill('09:30');
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await page.getByRole('button', { name: '1 week', exact: true }).click();
@@ -240,7 +241,10 @@ describe('the console in a browser', () => {
     await expect
       .poll(async () => (await bars('Ana Kim').count()) + (await bars('Ben Park').count()))
       .toBeLessThanOrEqual(2);
-    expect((await api('GET', '/schedules/rota')).layers[0].rotation).toEqual({ type: 'weekly' });
+    expect((await api('GET', '/schedules/rota')).layers[0]).toMatchObject({
+      rotation: { type: 'weekly' },
+      start: '2026-01-01T09:30',
+    });
   });
 
   it('fits a schedule, its gaps and the profile on a 375-pixel-wide phone; the profile’s language applies', async () => {
