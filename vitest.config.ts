@@ -36,7 +36,13 @@ export default defineConfig(async () => {
         },
         {
           // Real clients (Debian's packages) against a local `wrangler dev`.
-          test: { name: 'clients', include: ['e2e/**/*.test.mjs'], environment: 'node', testTimeout: 120_000 },
+          test: {
+            name: 'clients',
+            include: ['e2e/**/*.test.mjs'],
+            environment: 'node',
+            testTimeout: 120_000,
+            globalSetup: ['./e2e/build-console.mjs'],
+          },
         },
       ],
     },

@@ -1,7 +1,6 @@
 // The console's incident list, hand-raised incidents and the escalation policy editor in a real
 // browser (Debian's Chromium through playwright-core), against one `wrangler dev` of the API and the
 // console, as e2e/console.test.mjs runs them. Screenshots go to e2e/artifacts/ (git-ignored).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,8 +45,6 @@ const fitsPhone = (page) => page.evaluate(() => globalThis.document.documentElem
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'web', stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the console did not build');
   await new Promise((ready, fail) => {
     finished = withFreshDirTocsin(
       { TOCSIN_ADMIN_PASSWORD: PASSWORD },
