@@ -2,7 +2,6 @@
 // the console under one `wrangler dev` as `npm start` runs them. Sign in, see an alert's incident
 // appear without reload, acknowledge it and read the timeline; alert content never runs; a phone-
 // sized window. Screenshots go to e2e/artifacts/ (git-ignored).
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,8 +47,6 @@ async function signedInPage(viewport = { width: 1280, height: 900 }) {
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  const build = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: 'web', stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the console did not build');
   await new Promise((ready, fail) => {
     finished = withFreshDirTocsin(
       { TOCSIN_ADMIN_PASSWORD: PASSWORD },
