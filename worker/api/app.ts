@@ -6,6 +6,7 @@ import { changeRoutes } from './changes';
 import { funnelRoutes } from './funnel';
 import { maintenanceRoutes } from './maintenance';
 import { previewRoutes } from './preview';
+import { pushRoutes } from './push';
 import { reportRoutes } from './reports';
 import { sessionAccountRoutes, sessionRoutes } from './session';
 import { contactMethodRoutes } from './contact-methods';
@@ -44,6 +45,7 @@ for (const routes of [
   scheduleRoutes,
   userRoutes,
   contactMethodRoutes,
+  pushRoutes,
   teamRoutes,
   simulateRoutes,
   configRoutes,

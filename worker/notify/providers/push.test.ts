@@ -162,6 +162,7 @@ describe('web push provider', () => {
       body: 'Urgency: high · Payments',
       url: page.links.view,
       tag: 'inc_01JABCDEF',
+      require_interaction: true,
       actions: [
         { action: 'acknowledge', title: 'Acknowledge', url: page.links.acknowledge },
         { action: 'resolve', title: 'Resolve', url: page.links.resolve },

@@ -150,7 +150,14 @@ async function importVapid(publicText: string, privateText: string, subject: str
   }
 }
 
-/** What the console's service worker shows: `showNotification(title, { body, tag, actions })`, `url` on a click. */
+/** A page of high or highest urgency: delivered at once (RFC 8030 §5.3) and kept on screen. */
+const isUrgent = (subject: Subject) =>
+  subject.type === 'page' && (subject.incident.urgency === 'high' || subject.incident.urgency === 'highest');
+
+/**
+ * What the console's service worker shows: `showNotification(title, { body, tag, actions, requireInteraction })`,
+ * `url` on a click, an action's `url` when its button is pressed.
+ */
 export function payloadOf(subject: Subject, locale: Locale, timeZone: string): Record<string, unknown> {
   const t = texts[locale];
   switch (subject.type) {
@@ -167,6 +174,8 @@ export function payloadOf(subject: Subject, locale: Locale, timeZone: string): R
         url: links.view,
         // A later message for the same incident replaces the earlier one on the device.
         tag: incident.id,
+        // An urgent page stays on screen until it is answered or dismissed.
+        require_interaction: isUrgent(subject),
         actions: [
           { action: 'acknowledge', title: t.acknowledge, url: links.acknowledge },
           { action: 'resolve', title: t.resolve, url: links.resolve },
@@ -255,10 +264,7 @@ export function pushProvider(env: Env): Provider | null {
         'Content-Encoding': 'aes128gcm',
         'Content-Type': 'application/octet-stream',
         TTL: String(ttlOf(subject)),
-        Urgency:
-          subject.type === 'page' && (subject.incident.urgency === 'high' || subject.incident.urgency === 'highest')
-            ? 'high'
-            : 'normal',
+        Urgency: isUrgent(subject) ? 'high' : 'normal',
       };
       if (subject.type === 'page') headers.Topic = await topicOf(subject.incident.id);
       const answer = await request(endpoint, { method: 'POST', headers, body: await encrypt(plaintext, to) });
