@@ -1,6 +1,7 @@
 // `npm run bench`: starts each system under local `wrangler dev` on its own, loads it over loopback
 // and prints every figure with the ratios the targets are stated in. Figures vary ±20% from run to
 // run on a shared machine: only ratios taken in one run compare.
+import { consoleBench } from './console.mjs';
 import { diskBench } from './disk.mjs';
 import { escalationBench } from './escalation.mjs';
 import { load } from './load.mjs';
@@ -11,7 +12,8 @@ const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 // Local wrangler dev fails near 3,400 live objects: keep each run of new objects well below.
 const NEW_OBJECTS = Number(process.env.BENCH_NEW_OBJECTS ?? 1500);
-// BENCH_ONLY=tocsin: the ingest bench without its ceilings; BENCH_ONLY=escalation, disk or paging: that part only.
+// BENCH_ONLY=tocsin: the ingest bench without its ceilings; BENCH_ONLY=escalation, disk, paging or console
+// (the console's first-load JavaScript): that part only.
 const ONLY = process.env.BENCH_ONLY;
 // Turns of (fresh-object ceiling, distinct event ids): see ingestBench.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -118,3 +120,4 @@ if (ONLY === undefined || ONLY === 'tocsin') await ingestBench();
 if (ONLY === undefined || ONLY === 'disk') await diskBench();
 if (ONLY === undefined || ONLY === 'escalation') await escalationBench();
 if (ONLY === undefined || ONLY === 'paging') await pagingBench();
+if (ONLY === undefined || ONLY === 'console') await consoleBench();
