@@ -85,7 +85,7 @@ export function withTocsin(fn) {
   return withFreshDirTocsin({}, fn);
 }
 
-/** As withTocsin, with these vars besides the admin token, running these Workers (the API alone by default). */
+/** As withTocsin, with these vars besides the admin token, running these Workers (the API alone by default); `fn` also gets the state directory. */
 export function withFreshDirTocsin(vars, fn, configs = ['wrangler.toml']) {
   return withFreshDir(async (dir) => {
     const migrate = spawnSync('npx', ['wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dir], {
@@ -109,7 +109,7 @@ export function withFreshDirTocsin(vars, fn, configs = ['wrangler.toml']) {
         if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
         return response.json();
       };
-      return await fn(tocsin, api);
+      return await fn(tocsin, api, dir);
     } finally {
       await tocsin.stop();
     }

@@ -6,14 +6,15 @@ import { diskBench } from './disk.mjs';
 import { escalationBench } from './escalation.mjs';
 import { load } from './load.mjs';
 import { pagingBench } from './paging.mjs';
+import { reportsBench } from './reports.mjs';
 import { withFreshDir, withTocsin, wranglerDev } from './local.mjs';
 
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 // Local wrangler dev fails near 3,400 live objects: keep each run of new objects well below.
 const NEW_OBJECTS = Number(process.env.BENCH_NEW_OBJECTS ?? 1500);
-// BENCH_ONLY=tocsin: the ingest bench without its ceilings; BENCH_ONLY=escalation, disk, paging or console
-// (the console's first-load JavaScript): that part only.
+// BENCH_ONLY=tocsin: the ingest bench without its ceilings; BENCH_ONLY=escalation, disk, paging, reports or
+// console (the console's first-load JavaScript): that part only.
 const ONLY = process.env.BENCH_ONLY;
 // Turns of (fresh-object ceiling, distinct event ids): see ingestBench.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -120,4 +121,5 @@ if (ONLY === undefined || ONLY === 'tocsin') await ingestBench();
 if (ONLY === undefined || ONLY === 'disk') await diskBench();
 if (ONLY === undefined || ONLY === 'escalation') await escalationBench();
 if (ONLY === undefined || ONLY === 'paging') await pagingBench();
+if (ONLY === undefined || ONLY === 'reports') await reportsBench();
 if (ONLY === undefined || ONLY === 'console') await consoleBench();

@@ -8,7 +8,7 @@ import type { Configuration } from '../config/document';
 import { loadConfig, type StoredConfig } from '../config/store';
 import { HttpError } from '../http';
 import { csv, csvLine, BOM, type Cell } from '../reports/csv';
-import { DEFAULT_WORKING_HOURS, loadHours, onCallByUser, type WorkingHours } from '../reports/load';
+import { DEFAULT_WORKING_HOURS, loadHours, onCallByUser, workingCalendar, type WorkingHours } from '../reports/load';
 import {
   incidentCounts,
   incidentLines,
@@ -17,6 +17,7 @@ import {
   responderCounts,
   ROWS_PAGE,
   systemGroups,
+  type OffHoursRule,
   type Scope,
 } from '../reports/queries';
 import {
@@ -212,6 +213,17 @@ const workingHoursOf = (query: ReportQuery): WorkingHours => {
   return { start, end };
 };
 
+/** Working hours and holidays as the page counts compare them: seconds into the local day, local days since the epoch. */
+function offHoursRule(query: ReportQuery, scope: Scope): OffHoursRule {
+  const { start, end } = workingHoursOf(query);
+  const seconds = (hhmm: string) => Number(hhmm.slice(0, 2)) * 3600 + Number(hhmm.slice(3, 5)) * 60;
+  const years = new Set(localDates(query.tz, scope.from, scope.to).map((d) => Number(d.slice(0, 4))));
+  const holidayDays = [...years].flatMap((y) =>
+    holidaysIn(query.holidays, y).map((h) => Date.parse(`${h.date}T00:00:00Z`) / DAY),
+  );
+  return { startSecond: seconds(start), endSecond: seconds(end), holidayDays };
+}
+
 const wantsCsv = (c: Context<ApiEnv>, query: { format?: 'json' | 'csv' }) =>
   query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/.test(c.req.header('accept') ?? ''));
 
@@ -264,10 +276,8 @@ async function onCall(c: Context<ApiEnv>, query: ReportQuery, a: Asked) {
       end: s.end > to ? to : s.end,
     })),
   );
-  const working = workingHoursOf(query);
-  const hours = new Map(
-    [...onCallByUser(shifts)].map(([user, held]) => [user, loadHours(held, query.tz, working, query.holidays)]),
-  );
+  const calendar = workingCalendar(query.tz, workingHoursOf(query), query.holidays);
+  const hours = new Map([...onCallByUser(shifts)].map(([user, held]) => [user, loadHours(held, calendar)]));
   const { pages, acks } = await responderCounts(c.env.DB, a.scope);
   const members = a.team ? new Set(config.teams.find((t) => t.id === a.team)?.members ?? []) : null;
   return onCallReport(hours, pages, acks, (user) => !members || members.has(user));
@@ -318,10 +328,7 @@ const reports: Record<
     schema: notificationReportSchema,
     run: async (c, query) => {
       const a = await asked(c, query);
-      const working = workingHoursOf(query);
-      const years = new Set(localDates(query.tz, a.scope.from, a.scope.to).map((d) => Number(d.slice(0, 4))));
-      const holidays = [...years].flatMap((y) => holidaysIn(query.holidays, y).map((h) => h.date));
-      const counts = await pageCounts(c.env.DB, a.scope, { ...working, holidays });
+      const counts = await pageCounts(c.env.DB, a.scope, offHoursRule(query, a.scope));
       const report = notificationReport(counts, localDates(query.tz, a.scope.from, a.scope.to));
       return answer(c, 'notifications', query, a.scope, report, notificationCsv);
     },

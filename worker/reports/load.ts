@@ -45,14 +45,22 @@ const instantOf = (day: Temporal.PlainDate, time: string, zone: string) =>
 
 const overlap = (a: number, b: number, c: number, d: number) => Math.max(0, Math.min(b, d) - Math.max(a, c));
 
-/** The hours of these intervals, split by the kind of time they fell in. */
-export function loadHours(
-  intervals: readonly Interval[],
-  zone: string,
-  working: WorkingHours,
-  holidays: HolidayCalendar,
-): LoadHours {
-  const ms = { business: 0, off_hours: 0, weekend: 0, holiday: 0 };
+/** A local day as instants: where it starts and ends, its kind, and its working hours on a workday. */
+interface CalendarDay {
+  start: number;
+  end: number;
+  kind: 'holiday' | 'weekend' | 'workday';
+  workStart: number;
+  workEnd: number;
+  next: Temporal.PlainDate;
+}
+
+/**
+ * The viewer's calendar: each local day worked out once and kept, since every responder's shifts
+ * cross the same days (the time zone arithmetic is what costs).
+ */
+export function workingCalendar(zone: string, working: WorkingHours, holidays: HolidayCalendar) {
+  const days = new Map<string, CalendarDay>();
   const holidayDates = new Map<number, Set<string>>();
   const isHoliday = (day: Temporal.PlainDate) => {
     if (!holidayDates.has(day.year)) {
@@ -60,23 +68,44 @@ export function loadHours(
     }
     return holidayDates.get(day.year)!.has(day.toString());
   };
+  return {
+    dateAt: (ms: number) => Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone).toPlainDate(),
+    day(date: Temporal.PlainDate): CalendarDay {
+      const key = date.toString();
+      let day = days.get(key);
+      if (!day) {
+        const next = date.add({ days: 1 });
+        const kind = isHoliday(date) ? 'holiday' : date.dayOfWeek >= 6 ? 'weekend' : 'workday';
+        day = {
+          start: date.toZonedDateTime(zone).epochMilliseconds,
+          end: next.toZonedDateTime(zone).epochMilliseconds,
+          kind,
+          workStart: kind === 'workday' ? instantOf(date, working.start, zone) : 0,
+          workEnd: kind === 'workday' ? instantOf(date, working.end, zone) : 0,
+          next,
+        };
+        days.set(key, day);
+      }
+      return day;
+    },
+  };
+}
+export type WorkingCalendar = ReturnType<typeof workingCalendar>;
+
+/** The hours of these intervals, split by the kind of time they fell in. */
+export function loadHours(intervals: readonly Interval[], calendar: WorkingCalendar): LoadHours {
+  const ms = { business: 0, off_hours: 0, weekend: 0, holiday: 0 };
   for (const { start, end } of intervals) {
     const [s, e] = [start.getTime(), end.getTime()];
-    let day = Temporal.Instant.fromEpochMilliseconds(s).toZonedDateTimeISO(zone).toPlainDate();
-    for (;;) {
-      const dayStart = day.toZonedDateTime(zone).epochMilliseconds;
-      if (dayStart >= e) break;
-      const next = day.add({ days: 1 });
-      const dayEnd = next.toZonedDateTime(zone).epochMilliseconds;
-      const held = overlap(s, e, dayStart, dayEnd);
-      if (isHoliday(day)) ms.holiday += held;
-      else if (day.dayOfWeek >= 6) ms.weekend += held;
+    for (let day = calendar.day(calendar.dateAt(s)); day.start < e; day = calendar.day(day.next)) {
+      const held = overlap(s, e, day.start, day.end);
+      if (day.kind === 'holiday') ms.holiday += held;
+      else if (day.kind === 'weekend') ms.weekend += held;
       else {
-        const business = overlap(s, e, instantOf(day, working.start, zone), instantOf(day, working.end, zone));
+        const business = overlap(s, e, day.workStart, day.workEnd);
         ms.business += business;
         ms.off_hours += held - business;
       }
-      day = next;
     }
   }
   const hours = (n: number) => n / HOUR;

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { csv } from './csv';
-import { loadHours, onCallByUser } from './load';
+import { loadHours as hoursOf, onCallByUser, workingCalendar, type WorkingHours } from './load';
+import type { HolidayCalendar } from '../schedule/holidays';
+import type { Interval } from '../schedule/schedule';
 import { summarize } from './stats';
 import { localDates, offsetSpans } from './zone';
 
 const at = (iso: string) => new Date(iso);
 const WORKING = { start: '09:00', end: '18:00' };
+const loadHours = (intervals: Interval[], zone: string, working: WorkingHours, holidays: HolidayCalendar) =>
+  hoursOf(intervals, workingCalendar(zone, working, holidays));
 
 describe('summary statistics', () => {
   it('gives nothing for nothing measured', () => {

@@ -1,7 +1,7 @@
 // What the reports read from D1: aggregates over the incidents created in a range (through the
 // created_at index) and over the pages due in it (through the kind-and-due index), grouped in SQL so
-// that a year of incidents comes back as a few hundred rows. Local days, hours and weekdays come from
-// the viewer's offsets over the range (zone.ts), applied by SQLite's date functions.
+// that a year of incidents comes back as a few thousand rows at most: counts per local hour, which
+// the reports turn into days, hours and weekdays. Local time is the viewer's offsets over the range (zone.ts).
 import type { OffsetSpan } from './zone';
 
 /** A report's reach: a half-open range, the zone's offsets over it, and the services it covers (all when null). */
@@ -12,20 +12,25 @@ export interface Scope {
   services: string[] | null;
 }
 
-const modifier = (minutes: number) => `'${minutes >= 0 ? '+' : ''}${minutes} minutes'`;
-
 /**
- * An instant column as local time, for SQLite's date functions. The spans are made here from the
- * time zone database (ISO instants and whole minutes), never from input, so they are written inline.
+ * An instant column as seconds since the epoch on the viewer's wall clock: UTC seconds plus the
+ * offset in effect then. Grouped by `/ 3600`, it gives local hours whatever the offset (+05:45 too).
+ * The spans come from the time zone database (ISO instants, whole minutes), never from input, so
+ * they are written inline.
  */
-export function localTime(column: string, spans: readonly OffsetSpan[]): string {
+export function localSeconds(column: string, spans: readonly OffsetSpan[]): string {
   const last = spans.at(-1)!;
-  if (spans.length === 1) return `datetime(${column}, ${modifier(last.offsetMinutes)})`;
-  const cases = spans
-    .slice(0, -1)
-    .map((s) => `WHEN ${column} < '${new Date(s.until!).toISOString()}' THEN ${modifier(s.offsetMinutes)}`);
-  return `datetime(${column}, CASE ${cases.join(' ')} ELSE ${modifier(last.offsetMinutes)} END)`;
+  const offset =
+    spans.length === 1
+      ? String(last.offsetMinutes * 60)
+      : `CASE ${spans
+          .slice(0, -1)
+          .map((s) => `WHEN ${column} < '${new Date(s.until!).toISOString()}' THEN ${s.offsetMinutes * 60}`)
+          .join(' ')} ELSE ${last.offsetMinutes * 60} END`;
+  return `(unixepoch(${column}) + ${offset})`;
 }
+
+const localHour = (column: string, spans: readonly OffsetSpan[]) => `${localSeconds(column, spans)} / 3600`;
 
 /** Milliseconds between two instant columns, exact to the millisecond. */
 const millisBetween = (from: string, to: string) =>
@@ -99,101 +104,100 @@ export async function systemGroups(d1: D1Database, scope: Scope): Promise<System
   return rows.map((r) => ({ ...r, tta: JSON.parse(r.tta ?? '[]'), ttr: JSON.parse(r.ttr ?? '[]') }));
 }
 
+/** Counts per local hour: the hour as hours since the epoch on the viewer's wall clock. */
+export interface HourCount {
+  hour: number;
+  count: number;
+}
+
 export interface IncidentCounts {
-  heatmap: { weekday: number; hour: number; count: number }[];
-  created: { date: string; count: number }[];
-  acknowledged: { date: string; count: number }[];
-  byService: { key: string; count: number }[];
-  byUrgency: { key: string; count: number }[];
-  byIntegration: { key: string; count: number }[];
+  created: HourCount[];
+  acknowledged: HourCount[];
+  /** Per service, integration and urgency: incidents, and the events they gathered. */
+  dimensions: { service: string; integration: string; urgency: string; incidents: number; events: number }[];
   noisiest: { event_id: string; summary: string; events: number; incidents: number }[];
-  funnel: { events: number; incidents: number; pages: number };
+  /** Pages due in the range. */
+  pages: number;
 }
 
 export const NOISIEST = 10;
 
 export async function incidentCounts(d1: D1Database, scope: Scope): Promise<IncidentCounts> {
   const { where, params } = incidentsIn(scope);
-  const created = localTime('i.created_at', scope.spans);
-  const acknowledged = localTime(FIRST_ACK, scope.spans);
+  const pages = pagesIn(scope);
   const statement = (query: string) =>
     d1.prepare(query.replace('$IN', `FROM incidents i WHERE ${where}`)).bind(...params);
-  const grouped = (column: string) => statement(`SELECT ${column} AS key, count(*) AS count $IN GROUP BY 1`);
   const results = await d1.batch([
+    statement(`SELECT ${localHour('i.created_at', scope.spans)} AS hour, count(*) AS count $IN GROUP BY 1`),
     statement(
-      `SELECT CAST(strftime('%w', ${created}) AS INTEGER) AS weekday, CAST(strftime('%H', ${created}) AS INTEGER) AS hour,
-         count(*) AS count $IN GROUP BY 1, 2`,
+      `SELECT ${localHour(FIRST_ACK, scope.spans)} AS hour, count(*) AS count $IN AND ${FIRST_ACK} IS NOT NULL GROUP BY 1`,
     ),
-    statement(`SELECT date(${created}) AS date, count(*) AS count $IN GROUP BY 1`),
-    statement(`SELECT date(${acknowledged}) AS date, count(*) AS count $IN AND ${FIRST_ACK} IS NOT NULL GROUP BY 1`),
-    grouped('i.service_id'),
-    grouped('i.urgency'),
-    grouped('i.integration_id'),
+    statement(
+      `SELECT i.service_id AS service, i.integration_id AS integration, i.urgency AS urgency, count(*) AS incidents,
+         sum(i.alert_count) AS events $IN GROUP BY 1, 2, 3`,
+    ),
     // With one max() aggregate, SQLite takes the bare summary from the row holding the max: the latest incident's.
     statement(
       `SELECT i.event_id AS event_id, i.summary AS summary, max(i.number) AS latest, sum(i.alert_count) AS events,
          count(*) AS incidents $IN GROUP BY i.event_id ORDER BY events DESC, latest DESC LIMIT ${NOISIEST}`,
     ),
-    statement(`SELECT coalesce(sum(i.alert_count), 0) AS events, count(*) AS incidents $IN`),
-    statement(
-      `SELECT count(*) AS pages FROM notifications n JOIN incidents i ON i.id = n.incident_id
-       WHERE n.kind = 'page' AND ${where}`,
-    ),
+    d1.prepare(`SELECT count(*) AS pages FROM ${pages.from} WHERE ${pages.where}`).bind(...pages.params),
   ]);
   const rows = <T>(i: number) => results[i]!.results as T[];
-  const totals = rows<{ events: number; incidents: number }>(7)[0]!;
   return {
-    heatmap: rows(0),
-    created: rows(1),
-    acknowledged: rows(2),
-    byService: rows(3),
-    byUrgency: rows(4),
-    byIntegration: rows(5),
-    noisiest: rows<IncidentCounts['noisiest'][number]>(6).map(({ event_id, summary, events, incidents }) => ({
+    created: rows(0),
+    acknowledged: rows(1),
+    dimensions: rows(2),
+    noisiest: rows<IncidentCounts['noisiest'][number]>(3).map(({ event_id, summary, events, incidents }) => ({
       event_id,
       summary,
       events,
       incidents,
     })),
-    funnel: { ...totals, pages: rows<{ pages: number }>(8)[0]!.pages },
+    pages: rows<{ pages: number }>(4)[0]!.pages,
   };
 }
 
 export interface PageCounts {
-  byChannel: { channel: string; count: number }[];
-  byDay: { date: string; count: number }[];
-  byHour: { hour: number; count: number }[];
-  outcomes: { channel: string; provider: string | null; status: string; count: number }[];
-  perResponder: { user: string; pages: number; off_hours_pages: number }[];
+  hours: HourCount[];
+  /** Per responder, channel, provider and status: pages, and those off working hours. */
+  outcomes: {
+    user: string;
+    channel: string;
+    provider: string | null;
+    status: string;
+    pages: number;
+    off_hours: number;
+  }[];
 }
 
-/** When working hours are, for telling off-hours pages: HH:mm bounds and the holiday dates of the range. */
+/** When working hours are, for telling off-hours pages: seconds into the local day, and holidays as local days since the epoch. */
 export interface OffHoursRule {
-  start: string;
-  end: string;
-  holidays: string[];
+  startSecond: number;
+  endSecond: number;
+  holidayDays: number[];
 }
 
 export async function pageCounts(d1: D1Database, scope: Scope, rule: OffHoursRule): Promise<PageCounts> {
   const { from, where, params } = pagesIn(scope);
-  const due = localTime('n.due_at', scope.spans);
-  const statement = (select: string, group: string, extra: unknown[] = []) =>
-    d1.prepare(`SELECT ${select} FROM ${from} WHERE ${where} GROUP BY ${group}`).bind(...extra, ...params);
-  const results = await d1.batch([
-    statement('n.channel AS channel, count(*) AS count', '1'),
-    statement(`date(${due}) AS date, count(*) AS count`, '1'),
-    statement(`CAST(strftime('%H', ${due}) AS INTEGER) AS hour, count(*) AS count`, '1'),
-    statement('n.channel AS channel, n.provider AS provider, n.status AS status, count(*) AS count', '1, 2, 3'),
-    statement(
-      `n.user AS user, count(*) AS pages,
-       sum(strftime('%w', ${due}) IN ('0', '6') OR strftime('%H:%M', ${due}) < ? OR strftime('%H:%M', ${due}) >= ?
-           OR date(${due}) IN (SELECT value FROM json_each(?))) AS off_hours_pages`,
-      '1',
-      [rule.start, rule.end, JSON.stringify(rule.holidays)],
-    ),
+  const local = localSeconds('n.due_at', scope.spans);
+  const [hours, outcomes] = await d1.batch([
+    d1
+      .prepare(`SELECT ${local} / 3600 AS hour, count(*) AS count FROM ${from} WHERE ${where} GROUP BY 1`)
+      .bind(...params),
+    // Day 0 of the epoch was a Thursday: (day + 4) % 7 is 0 on Sundays and 6 on Saturdays.
+    d1
+      .prepare(
+        `SELECT user, channel, provider, status, count(*) AS pages,
+           sum((l / 86400 + 4) % 7 IN (0, 6) OR l % 86400 < ? OR l % 86400 >= ?
+               OR l / 86400 IN (SELECT value FROM json_each(?))) AS off_hours
+         FROM (SELECT n.user AS user, n.channel AS channel, n.provider AS provider, n.status AS status, ${local} AS l
+               FROM ${from} WHERE ${where})
+         GROUP BY 1, 2, 3, 4`,
+      )
+      .bind(rule.startSecond, rule.endSecond, JSON.stringify(rule.holidayDays), ...params),
   ]);
-  const rows = <T>(i: number) => results[i]!.results as T[];
-  return { byChannel: rows(0), byDay: rows(1), byHour: rows(2), outcomes: rows(3), perResponder: rows(4) };
+  return { hours: hours!.results as HourCount[], outcomes: outcomes!.results as PageCounts['outcomes'] };
 }
 
 export interface ResponderAcks {

@@ -2,7 +2,15 @@
 // names and the range's local dates. Times are seconds; `null` where nothing was measured.
 import type { Cell } from './csv';
 import type { LoadHours } from './load';
-import type { IncidentCounts, IncidentLine, PageCounts, PageLine, ResponderAcks, SystemGroup } from './queries';
+import type {
+  HourCount,
+  IncidentCounts,
+  IncidentLine,
+  PageCounts,
+  PageLine,
+  ResponderAcks,
+  SystemGroup,
+} from './queries';
 import { NOTHING_MEASURED, summarize, type Summary } from './stats';
 
 /** Handles by internal id, and each service's team: what reports name things by. */
@@ -91,28 +99,52 @@ export function systemCsv(report: ReturnType<typeof systemReport>): [string[], C
 
 // ---- incidents ----
 
-/** SQLite numbers weekdays from Sunday (0); the heatmap's rows start on Monday. */
-const mondayFirst = (sqliteWeekday: number) => (sqliteWeekday + 6) % 7;
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
-const keyed = (rows: readonly { key: string; count: number }[], name: (key: string) => string = (k) => k) =>
-  rows
-    .map((r) => ({ key: name(r.key), count: r.count }))
+/** A local hour (hours since the epoch on the viewer's wall clock) as its date, weekday (Monday 0) and hour of day. */
+function wallClock(hour: number) {
+  const at = new Date(hour * 3_600_000);
+  return { date: at.toISOString().slice(0, 10), weekday: (at.getUTCDay() + 6) % 7, hour: at.getUTCHours() };
+}
+
+/** Counts per local hour summed by local date. */
+function perDate(hours: readonly HourCount[]): Map<string, number> {
+  const byDate = new Map<string, number>();
+  for (const h of hours) {
+    const { date } = wallClock(h.hour);
+    byDate.set(date, (byDate.get(date) ?? 0) + h.count);
+  }
+  return byDate;
+}
+
+/** Sums of `count` by a key, largest first. */
+function keyed<T>(rows: readonly T[], keyOf: (row: T) => string, count: (row: T) => number) {
+  const sums = new Map<string, number>();
+  for (const row of rows) sums.set(keyOf(row), (sums.get(keyOf(row)) ?? 0) + count(row));
+  return [...sums]
+    .map(([key, n]) => ({ key, count: n }))
     .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+}
 
 export function incidentReport(counts: IncidentCounts, dates: readonly string[], names: Names) {
   const heatmap = Array.from({ length: 7 }, () => Array<number>(24).fill(0));
-  for (const cell of counts.heatmap) heatmap[mondayFirst(cell.weekday)]![cell.hour] = cell.count;
-  const created = new Map(counts.created.map((d) => [d.date, d.count]));
-  const acknowledged = new Map(counts.acknowledged.map((d) => [d.date, d.count]));
+  for (const h of counts.created) {
+    const { weekday, hour } = wallClock(h.hour);
+    heatmap[weekday]![hour]! += h.count;
+  }
+  const created = perDate(counts.created);
+  const acknowledged = perDate(counts.acknowledged);
+  const incidents = (d: IncidentCounts['dimensions'][number]) => d.incidents;
+  const sum = (f: (d: IncidentCounts['dimensions'][number]) => number) =>
+    counts.dimensions.reduce((n, d) => n + f(d), 0);
   return {
     heatmap,
     by_day: dates.map((date) => ({ date, created: created.get(date) ?? 0, acknowledged: acknowledged.get(date) ?? 0 })),
-    by_service: keyed(counts.byService, names.service),
-    by_urgency: keyed(counts.byUrgency),
-    by_integration: keyed(counts.byIntegration, names.integration),
+    by_service: keyed(counts.dimensions, (d) => names.service(d.service), incidents),
+    by_urgency: keyed(counts.dimensions, (d) => d.urgency, incidents),
+    by_integration: keyed(counts.dimensions, (d) => names.integration(d.integration), incidents),
     noisiest: counts.noisiest,
-    funnel: counts.funnel,
+    funnel: { events: sum((d) => d.events), incidents: sum(incidents), pages: counts.pages },
   };
 }
 
@@ -137,32 +169,45 @@ export function incidentCsv(report: ReturnType<typeof incidentReport>): [string[
 
 // ---- notifications ----
 
+type Outcome = PageCounts['outcomes'][number];
+
 /** Pages sent or delivered, of those that went out or failed (not those waiting, or cancelled by an acknowledgement). */
-function rate(outcomes: readonly { status: string; count: number }[]): number | null {
+function rate(outcomes: readonly Outcome[]): number | null {
   const ended = outcomes.filter((o) => ['sent', 'delivered', 'failed'].includes(o.status));
-  const total = ended.reduce((n, o) => n + o.count, 0);
+  const total = ended.reduce((n, o) => n + o.pages, 0);
   if (total === 0) return null;
-  return ended.filter((o) => o.status === 'sent' || o.status === 'delivered').reduce((n, o) => n + o.count, 0) / total;
+  return ended.filter((o) => o.status !== 'failed').reduce((n, o) => n + o.pages, 0) / total;
 }
 
-function rates<K extends string>(outcomes: PageCounts['outcomes'], keyOf: (o: PageCounts['outcomes'][number]) => K) {
-  const by = new Map<K, PageCounts['outcomes']>();
+function rates(outcomes: readonly Outcome[], keyOf: (o: Outcome) => string) {
+  const by = new Map<string, Outcome[]>();
   for (const o of outcomes) by.set(keyOf(o), [...(by.get(keyOf(o)) ?? []), o]);
   return Object.fromEntries([...by].map(([key, list]) => [key, rate(list)]));
 }
 
 export function notificationReport(counts: PageCounts, dates: readonly string[]) {
-  const byDay = new Map(counts.byDay.map((d) => [d.date, d.count]));
-  const byHour = new Map(counts.byHour.map((h) => [h.hour, h.count]));
+  const byDay = perDate(counts.hours);
+  const byHour = Array<number>(24).fill(0);
+  for (const h of counts.hours) byHour[wallClock(h.hour).hour]! += h.count;
+  const pages = (o: Outcome) => o.pages;
+  const offHours = new Map(
+    keyed(
+      counts.outcomes,
+      (o) => o.user,
+      (o) => o.off_hours,
+    ).map((r) => [r.key, r.count]),
+  );
   return {
-    by_channel: Object.fromEntries(counts.byChannel.map((c) => [c.channel, c.count])),
+    by_channel: Object.fromEntries(keyed(counts.outcomes, (o) => o.channel, pages).map((r) => [r.key, r.count])),
     by_day: dates.map((date) => ({ date, pages: byDay.get(date) ?? 0 })),
-    by_hour: Array.from({ length: 24 }, (_, hour) => ({ hour, pages: byHour.get(hour) ?? 0 })),
+    by_hour: byHour.map((n, hour) => ({ hour, pages: n })),
     success_rate: rates(counts.outcomes, (o) => o.channel),
     success_rate_by_provider: rates(counts.outcomes, (o) => `${o.channel}:${o.provider ?? 'none'}`),
-    per_responder: counts.perResponder
-      .map((r) => ({ user: r.user, pages: r.pages, off_hours_pages: r.off_hours_pages }))
-      .sort((a, b) => b.pages - a.pages || a.user.localeCompare(b.user)),
+    per_responder: keyed(counts.outcomes, (o) => o.user, pages).map((r) => ({
+      user: r.key,
+      pages: r.count,
+      off_hours_pages: offHours.get(r.key) ?? 0,
+    })),
   };
 }
 
