@@ -14,6 +14,7 @@ import { extensionRoutes } from './extensions';
 import { incidentRoutes } from './incidents';
 import { integrationTypeRoutes } from './integration-types';
 import { openApiDocument } from './openapi';
+import { inviteRoutes, passwordLinkRoutes } from './password-links';
 import { apiApp } from './route';
 import { scheduleRoutes } from './schedules';
 import { serviceRoutes } from './services';
@@ -26,8 +27,9 @@ export const apiRoutes = apiApp();
 
 let document: ReturnType<typeof openApiDocument> | undefined;
 apiRoutes.get('/openapi.json', (c) => c.json((document ??= openApiDocument(apiRoutes))));
-// Signing in needs no principal: its route answers before the authentication below is reached.
+// Signing in (and setting a password by link) needs no principal: these answer before the authentication below.
 apiRoutes.route('/', sessionRoutes);
+apiRoutes.route('/', passwordLinkRoutes);
 apiRoutes.use('*', authenticate);
 for (const routes of [
   incidentRoutes,
@@ -44,6 +46,7 @@ for (const routes of [
   tokenRoutes,
   scheduleRoutes,
   userRoutes,
+  inviteRoutes,
   contactMethodRoutes,
   pushRoutes,
   teamRoutes,

@@ -34,7 +34,19 @@ export const sessionSchema = z
 const windowOf = (now: Date) => new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS).toISOString();
 const addressOf = (c: Context<ApiEnv>) => c.req.header('cf-connecting-ip') ?? 'local';
 
-async function failuresOf(d1: D1Database, key: string, now: Date): Promise<number> {
+/** A count of attempts in the current window, and how many it may reach. */
+export interface Limit {
+  key: string;
+  most: number;
+}
+
+/** The limits of attempts on one account (by its email) and from this address; `what` keeps each act's counts apart. */
+export const attemptLimits = (c: Context<ApiEnv>, email: string, what = ''): Limit[] => [
+  { key: `${what}account:${email.toLowerCase()}`, most: FAILURES_PER_ACCOUNT },
+  { key: `${what}address:${addressOf(c)}`, most: FAILURES_PER_ADDRESS },
+];
+
+async function attemptsOf(d1: D1Database, key: string, now: Date): Promise<number> {
   const row = await drizzle(d1)
     .select({ count: signInFailures.count })
     .from(signInFailures)
@@ -43,10 +55,19 @@ async function failuresOf(d1: D1Database, key: string, now: Date): Promise<numbe
   return row?.count ?? 0;
 }
 
-async function countFailure(d1: D1Database, keys: string[], now: Date): Promise<void> {
+/** 429, with Retry-After, once any of these limits is reached in this window. */
+export async function refuseOverLimit(c: Context<ApiEnv>, limits: Limit[], now: Date, message: string) {
+  const counts = await Promise.all(limits.map(({ key }) => attemptsOf(c.env.DB, key, now)));
+  if (limits.some(({ most }, i) => counts[i]! >= most)) {
+    c.header('Retry-After', String(Math.ceil((Date.parse(windowOf(now)) + WINDOW_MS - now.getTime()) / 1000)));
+    throw new HttpError(429, 'too_many_attempts', message);
+  }
+}
+
+export async function countAttempt(d1: D1Database, limits: Limit[], now: Date): Promise<void> {
   const db = drizzle(d1);
   const windowStart = windowOf(now);
-  const [first, ...rest] = keys.flatMap((key) => [
+  const [first, ...rest] = limits.flatMap(({ key }) => [
     db
       .insert(signInFailures)
       .values({ key, windowStart, count: 1 })
@@ -95,15 +116,11 @@ openapi(
   async (c) => {
     const { email, password } = c.req.valid('json');
     const now = new Date();
-    const keys = [`account:${email.toLowerCase()}`, `address:${addressOf(c)}`];
-    const [account, address] = await Promise.all(keys.map((key) => failuresOf(c.env.DB, key, now)));
-    if (account! >= FAILURES_PER_ACCOUNT || address! >= FAILURES_PER_ADDRESS) {
-      c.header('Retry-After', String(Math.ceil((Date.parse(windowOf(now)) + WINDOW_MS - now.getTime()) / 1000)));
-      throw new HttpError(429, 'too_many_attempts', 'too many failed sign-ins: wait a few minutes');
-    }
+    const limits = attemptLimits(c, email);
+    await refuseOverLimit(c, limits, now, 'too many failed sign-ins: wait a few minutes');
     const signedIn = await userSignedIn(c.env, email, password);
     if (!signedIn) {
-      await countFailure(c.env.DB, keys, now);
+      await countAttempt(c.env.DB, limits, now);
       // The address typed is kept as the target: an unknown one is the trace of someone guessing.
       await audit(
         c,
@@ -112,32 +129,37 @@ openapi(
       );
       throw new HttpError(401, 'unauthorized', 'the email or the password is wrong');
     }
-    const token = newToken('ses', 32);
-    const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY);
-    await drizzle(c.env.DB)
-      .insert(sessions)
-      .values({
-        tokenHash: await sha256Hex(token),
-        userId: signedIn.id,
-        createdAt: now.toISOString(),
-        expiresAt: expiresAt.toISOString(),
-      });
-    await audit(c, { action: 'sign_in', kind: 'session', target: signedIn.user.id }, auditorOf(c, signedIn.user.id));
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      secure: !isLocal(c),
-      sameSite: 'Lax',
-      path: '/',
-      expires: expiresAt,
-    });
-    return c.json({
-      user: signedIn.user.id,
-      name: signedIn.user.name,
-      role: signedIn.user.role,
-      expires_at: expiresAt.toISOString(),
-    });
+    return c.json(await startSession(c, signedIn.id, signedIn.user, now));
   },
 );
+
+/** Signs the user in: a new session, its cookie on the answer, and the audit entry. */
+export async function startSession(
+  c: Context<ApiEnv>,
+  id: string,
+  user: { id: string; name: string; role: string },
+  now: Date,
+): Promise<z.infer<typeof sessionSchema>> {
+  const token = newToken('ses', 32);
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY);
+  await drizzle(c.env.DB)
+    .insert(sessions)
+    .values({
+      tokenHash: await sha256Hex(token),
+      userId: id,
+      createdAt: now.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    });
+  await audit(c, { action: 'sign_in', kind: 'session', target: user.id }, auditorOf(c, user.id));
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: !isLocal(c),
+    sameSite: 'Lax',
+    path: '/',
+    expires: expiresAt,
+  });
+  return { user: user.id, name: user.name, role: user.role, expires_at: expiresAt.toISOString() };
+}
 
 export const sessionAccountRoutes = apiApp();
 
@@ -228,17 +250,26 @@ openapi(
     const user = config.users.find((u) => u.id === principal.handle);
     const id = user && ids.users.get(user.id);
     if (!user || !id) throw new HttpError(404, 'not_found', 'this account is not a user of the configuration');
-    const weak = weakPassword(password, user.email);
-    if (weak) throw new HttpError(400, 'invalid_request', weak, [{ field: 'password', message: weak }]);
+    refuseWeak(password, user.email);
     const db = drizzle(c.env.DB);
     const stored = await db.select().from(credentials).where(eq(credentials.userId, id)).get();
     if (stored && !(current !== undefined && (await passwordMatches(current, stored)))) {
       throw new HttpError(403, 'forbidden', 'the current password is wrong', [{ field: 'current', message: 'wrong' }]);
     }
-    const hashed = await hashPassword(password);
-    const row = { userId: id, ...hashed, updatedAt: new Date().toISOString() };
-    await db.insert(credentials).values(row).onConflictDoUpdate({ target: credentials.userId, set: row });
+    await setPassword(c.env.DB, id, password, new Date());
     await audit(c, { action: stored ? 'update' : 'create', kind: 'password', target: user.id });
     return c.body(null, 204);
   },
 );
+
+/** 400 naming `password` when it is too weak for this user. */
+export function refuseWeak(password: string, email: string | undefined): void {
+  const weak = weakPassword(password, email);
+  if (weak) throw new HttpError(400, 'invalid_request', weak, [{ field: 'password', message: weak }]);
+}
+
+/** Stores the user's new password, hashed. */
+export async function setPassword(d1: D1Database, id: string, password: string, now: Date): Promise<void> {
+  const row = { userId: id, ...(await hashPassword(password)), updatedAt: now.toISOString() };
+  await drizzle(d1).insert(credentials).values(row).onConflictDoUpdate({ target: credentials.userId, set: row });
+}

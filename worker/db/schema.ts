@@ -361,3 +361,20 @@ export const auditLog = sqliteTable(
     index('audit_actor_at').on(t.actor, t.at),
   ],
 );
+
+/**
+ * Links that set a user's password once: an invitation (a week) or a reset (an hour). Only the
+ * hash of the link's token is kept; `used_at` spends it.
+ */
+export const passwordLinks = sqliteTable(
+  'password_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id').notNull(),
+    purpose: text('purpose', { enum: ['invite', 'reset'] }).notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    usedAt: text('used_at'),
+  },
+  (t) => [index('password_links_user').on(t.userId)],
+);

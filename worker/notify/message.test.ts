@@ -317,4 +317,17 @@ describe('email', () => {
     const shift = emailOf({ ...pageMessage(), subject: handoff({ schedule: '<Ops & DBA>' }) });
     expect(shift.html).toContain('&lt;Ops &amp; DBA&gt;');
   });
+
+  it('carries a password link, never in the subject, valid until a time in the recipient’s zone', () => {
+    const link = 'https://tocsin.test/set-password?token=pwl_1&x=2';
+    const subject: Subject = { type: 'password_link', purpose: 'invite', link, expiresAt: '2026-03-08T00:00:00Z' };
+    const email = emailOf({ ...pageMessage({ locale: 'en', timeZone: 'Asia/Seoul' }), subject });
+    expect(email.subject).toBe('[Tocsin] You are invited to Tocsin');
+    expect(email.subject).not.toContain('pwl_');
+    expect(email.text).toContain(`Set password: ${link}`);
+    expect(email.text).toContain('until Mar 8, 2026, 9:00 AM');
+    expect(email.html).toContain('href="https://tocsin.test/set-password?token=pwl_1&amp;x=2"');
+    const reset = emailOf({ ...pageMessage({ locale: 'ja' }), subject: { ...subject, purpose: 'reset' } });
+    expect(reset.subject).toBe('[Tocsin] Tocsin のパスワード再設定');
+  });
 });

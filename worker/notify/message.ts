@@ -27,6 +27,12 @@ export type Texts = {
   test: string;
   testBody: string;
   view: string;
+  invite: string;
+  reset: string;
+  /** What a password link does, and until when (a time in the recipient's zone). */
+  inviteBody: (until: string) => string;
+  resetBody: (until: string) => string;
+  setPassword: string;
   /** How to answer an SMS about incident `n`. */
   replyHint: (n: number) => string;
   /** What a call says, and what it asks. */
@@ -49,6 +55,12 @@ export const texts: Record<Locale, Texts> = {
     test: 'Tocsin test notification',
     testBody: 'Push notifications reach this device.',
     view: 'View',
+    invite: 'You are invited to Tocsin',
+    reset: 'Reset your Tocsin password',
+    inviteBody: (until) => `Choose a password to sign in to Tocsin. The link works once, until ${until}.`,
+    resetBody: (until) =>
+      `Someone asked to reset your Tocsin password. The link works once, until ${until}; if it was not you, ignore this message.`,
+    setPassword: 'Set password',
     replyHint: (n) => `Reply 1 ${n} to acknowledge, 2 ${n} to resolve`,
     call: (n, urgency, summary) => `This is Tocsin. Incident ${n}. ${urgency}. ${summary}.`,
     keypad: 'Press 1 to acknowledge, 2 to resolve.',
@@ -67,6 +79,12 @@ export const texts: Record<Locale, Texts> = {
     test: 'Tocsin 테스트 알림',
     testBody: '이 기기로 푸시 알림이 옵니다.',
     view: '보기',
+    invite: 'Tocsin에 초대되었습니다',
+    reset: 'Tocsin 비밀번호 재설정',
+    inviteBody: (until) => `Tocsin에 로그인할 비밀번호를 정하세요. 링크는 ${until}까지 한 번만 쓸 수 있습니다.`,
+    resetBody: (until) =>
+      `Tocsin 비밀번호 재설정이 요청되었습니다. 링크는 ${until}까지 한 번만 쓸 수 있습니다. 요청하지 않았다면 이 메시지를 무시하세요.`,
+    setPassword: '비밀번호 설정',
     replyHint: (n) => `답장: 1 ${n} 확인 · 2 ${n} 해결`,
     call: (n, urgency, summary) => `Tocsin 장애 알림입니다. 장애 ${n}번. ${urgency}. ${summary}.`,
     keypad: '확인하려면 1번, 해결하려면 2번을 누르세요.',
@@ -85,6 +103,13 @@ export const texts: Record<Locale, Texts> = {
     test: 'Tocsin テスト通知',
     testBody: 'このデバイスにプッシュ通知が届きます。',
     view: '表示',
+    invite: 'Tocsin に招待されました',
+    reset: 'Tocsin のパスワード再設定',
+    inviteBody: (until) =>
+      `Tocsin にサインインするパスワードを決めてください。リンクは ${until} まで一度だけ使えます。`,
+    resetBody: (until) =>
+      `Tocsin のパスワード再設定が依頼されました。リンクは ${until} まで一度だけ使えます。心当たりがなければ、このメッセージは無視してください。`,
+    setPassword: 'パスワードを設定',
     replyHint: (n) => `確認は 1 ${n}、解決は 2 ${n} と返信してください`,
     call: (n, urgency, summary) => `Tocsin からの障害通知です。障害 ${n} 番。${urgency}。${summary}。`,
     keypad: '確認は1を、解決は2を押してください。',
@@ -103,6 +128,12 @@ export const texts: Record<Locale, Texts> = {
     test: 'Tocsin 测试通知',
     testBody: '推送通知可以送达此设备。',
     view: '查看',
+    invite: '您已受邀加入 Tocsin',
+    reset: '重置 Tocsin 密码',
+    inviteBody: (until) => `请设置用于登录 Tocsin 的密码。链接仅可使用一次，有效期至 ${until}。`,
+    resetBody: (until) =>
+      `有人请求重置您的 Tocsin 密码。链接仅可使用一次，有效期至 ${until}；如果不是您本人，请忽略此消息。`,
+    setPassword: '设置密码',
     replyHint: (n) => `回复 1 ${n} 确认，回复 2 ${n} 解决`,
     call: (n, urgency, summary) => `这里是 Tocsin 故障通知。故障 ${n} 号。${urgency}。${summary}。`,
     keypad: '确认请按 1，解决请按 2。',
@@ -153,6 +184,8 @@ export function headline(subject: Subject, locale: Locale, timeZone: string, sum
       return `${t.verify}: ${subject.code}`;
     case 'test':
       return t.test;
+    case 'password_link':
+      return `[Tocsin] ${subject.purpose === 'invite' ? t.invite : t.reset}`;
   }
 }
 
@@ -181,6 +214,17 @@ export function emailOf(message: Outbound): { subject: string; text: string; htm
   const { subject, locale } = message;
   const t = texts[locale];
   const title = headline(subject, locale, message.timeZone);
+  if (subject.type === 'password_link') {
+    const until = localTime(subject.expiresAt, locale, message.timeZone);
+    const body = subject.purpose === 'invite' ? t.inviteBody(until) : t.resetBody(until);
+    return {
+      subject: title,
+      text: [title, '', body, '', `${t.setPassword}: ${subject.link}`].join('\n'),
+      html: `<p>${escapeHtml(body)}</p>
+<p><a href="${escapeHtml(subject.link)}" style="display:inline-block;padding:8px 16px;background:#c2410c;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(t.setPassword)}</a></p>
+<p>${escapeHtml(subject.link)}</p>`,
+    };
+  }
   if (subject.type !== 'page') {
     return { subject: title, text: title, html: `<p>${escapeHtml(title)}</p>` };
   }

@@ -22,6 +22,8 @@ export type Subject =
     }
   | { type: 'handoff'; schedule: string; layer: string | null; start: string; end: string; minutesBefore: number }
   | { type: 'verify'; code: string }
+  /** A link that sets the user's password once: an invitation, or a reset they asked for. */
+  | { type: 'password_link'; purpose: 'invite' | 'reset'; link: string; expiresAt: string }
   | { type: 'test' };
 
 /** One message to one address. */

@@ -8,8 +8,13 @@ export function logProvider(): Provider {
     name: 'log',
     send: async (message) => {
       const { subject } = message;
-      // The link a phone would carry, so that a page can be acknowledged from the log too.
-      const act = subject.type === 'page' ? ` (acknowledge: ${subject.links.acknowledge})` : '';
+      // The link a phone or an email would carry, so that a page can be acknowledged, or a password set, from the log too.
+      const act =
+        subject.type === 'page'
+          ? ` (acknowledge: ${subject.links.acknowledge})`
+          : subject.type === 'password_link'
+            ? ` (${subject.link})`
+            : '';
       console.log(
         `[tocsin] ${message.channel} to ${message.address}: ${headline(subject, message.locale, message.timeZone)}${act}`,
       );

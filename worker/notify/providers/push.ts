@@ -191,6 +191,9 @@ export function payloadOf(subject: Subject, locale: Locale, timeZone: string): R
       return { title: t.verify, body: subject.code };
     case 'test':
       return { title: t.test, body: t.testBody };
+    // Sent by email alone; a device that got one would show no secret link.
+    case 'password_link':
+      return { title: subject.purpose === 'invite' ? t.invite : t.reset, body: '' };
   }
 }
 
