@@ -7,6 +7,7 @@ interface Env {
   HANDOFFS: DurableObjectNamespace<import('./notify/handoff-object').HandoffObject>;
   D1_WRITER: DurableObjectNamespace<import('./db/writer').D1WriterObject>;
   HEARTBEATS: DurableObjectNamespace<import('./ingest/heartbeat-object').HeartbeatObject>;
+  CONFIG_SNAPSHOTS: DurableObjectNamespace<import('./config/snapshot-object').ConfigSnapshotObject>;
   NOTIFICATIONS: Queue<import('./notify/job').NotificationJob>;
   /** The console's Worker; absent where only the API runs. */
   WEB?: Fetcher;

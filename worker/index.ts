@@ -19,6 +19,7 @@ export { IncidentObject } from './incident/object';
 export { SequenceObject } from './incident/sequence';
 export { HandoffObject } from './notify/handoff-object';
 export { HeartbeatObject } from './ingest/heartbeat-object';
+export { ConfigSnapshotObject } from './config/snapshot-object';
 
 export const app = new Hono<{ Bindings: Env }>()
   .route('/', ingestRoutes)

@@ -207,7 +207,7 @@ function objectOf(env: Env, id: string) {
 
 /** The service and integration handles, from the live configuration (which survives D1 failing). */
 export async function namesOf(env: Env, incident: Pick<Incident, 'serviceId' | 'integrationId'>) {
-  const stored = await liveConfig(env.DB).catch(() => null);
+  const stored = await liveConfig(env).catch(() => null);
   if (!stored) return { service: null, integration: null };
   const { ids } = stored;
   const handle = (map: Map<string, string>, id: string) => [...map].find(([, value]) => value === id)?.[0] ?? null;

@@ -2,7 +2,9 @@
 // number of requests waiting on it.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { postEvent, setUpIntegration } from '../test/helpers';
+import { api, failD1, postEvent, setUpIntegration } from '../test/helpers';
+import { forgetLoadedConfig } from './live';
+import { configSnapshot } from './snapshot-object';
 
 describe('the live configuration', () => {
   it('is loaded once for a burst of requests that find it stale', async () => {
@@ -35,5 +37,25 @@ describe('the live configuration', () => {
       },
       { timeout: 10_000, interval: 100 },
     );
+  });
+
+  it('serves an isolate that starts while D1 is down from the last copy any isolate loaded', async () => {
+    const { key } = await setUpIntegration('live-cold', 'key-live-cold-0123456789');
+    expect((await postEvent(key, { summary: 'loads the configuration', event_id: 'cold-0' })).status).toBe(202);
+    await vi.waitFor(async () => expect(await configSnapshot(env).read()).toContain('key-live-cold-0123456789'));
+    forgetLoadedConfig();
+    const restore = failD1();
+    try {
+      const answer = await postEvent(key, { summary: 'during the outage, in a new isolate', event_id: 'cold-1' });
+      expect(answer.status).toBe(202);
+      expect(answer.body.action).toBe('created');
+    } finally {
+      restore();
+    }
+    const detail = await api(
+      'GET',
+      `/incidents/${(await postEvent(key, { summary: 'again', event_id: 'cold-1' })).body.incident_id}`,
+    );
+    expect(detail.body.summary).toBe('during the outage, in a new isolate');
   });
 });

@@ -11,6 +11,7 @@ import { stagesOf } from '../ingest/pipeline';
 import type { IntegrationConfig } from './document';
 import type { StoredConfig } from './store';
 import { loadConfig } from './store';
+import { configSnapshot } from './snapshot-object';
 
 const TTL_MS = 1000;
 /** How long a caller waits for a load that another request started before starting its own. */
@@ -28,7 +29,10 @@ export class ConfigUnavailable extends Error {
 /** Keeps a promise's work alive after the request that started it has been answered or dropped. */
 export type KeepAlive = (promise: Promise<unknown>) => void;
 
-export async function liveConfig(d1: D1Database, keepAlive?: KeepAlive): Promise<StoredConfig> {
+/** What loading the configuration needs: D1, and the snapshot for when D1 cannot be read. */
+export type ConfigSource = Pick<Env, 'DB' | 'CONFIG_SNAPSHOTS'>;
+
+export async function liveConfig(env: ConfigSource, keepAlive?: KeepAlive): Promise<StoredConfig> {
   const fresh = freshLiveConfig();
   if (fresh) return fresh;
   const now = Date.now();
@@ -39,20 +43,27 @@ export async function liveConfig(d1: D1Database, keepAlive?: KeepAlive): Promise
     ]);
     if (shared) return shared;
   }
-  return load(d1, keepAlive);
+  return load(env, keepAlive);
 }
 
-async function load(d1: D1Database, keepAlive?: KeepAlive): Promise<StoredConfig> {
+async function load(env: ConfigSource, keepAlive?: KeepAlive): Promise<StoredConfig> {
   const started = generation;
-  const promise = loadConfig(d1);
+  const promise = loadConfig(env.DB);
   const attempt = { promise, startedAt: Date.now() };
   loading = attempt;
   keepAlive?.(promise.catch(() => undefined));
   try {
     const stored = await promise;
     if (!cached || cached.generation <= started) cached = { stored, loadedAt: Date.now(), generation: started };
+    keepSnapshot(env, stored, keepAlive);
     return stored;
   } catch (error) {
+    if (!cached) {
+      const snapshot = await configSnapshot(env)
+        .read()
+        .catch(() => null);
+      if (snapshot) cached = { stored: parseStored(snapshot), loadedAt: 0, generation };
+    }
     if (cached) {
       // Ask D1 again in a TTL, not on every request of the outage.
       cached = { ...cached, loadedAt: Date.now(), generation };
@@ -63,6 +74,39 @@ async function load(d1: D1Database, keepAlive?: KeepAlive): Promise<StoredConfig
   } finally {
     if (loading === attempt) loading = null;
   }
+}
+
+/** The version of a loaded configuration last sent to the snapshot from this isolate. */
+let keptVersion: string | null = null;
+
+/** Sends a newly changed configuration to the snapshot, once per change per isolate, in the background. */
+function keepSnapshot(env: ConfigSource, stored: StoredConfig, keepAlive?: KeepAlive): void {
+  const version = `${stored.revision}:${JSON.stringify(stored.maintenance)}`;
+  if (version === keptVersion) return;
+  keptVersion = version;
+  const kept = configSnapshot(env)
+    .keep(
+      version,
+      JSON.stringify({ ...stored, ids: Object.fromEntries(Object.entries(stored.ids).map(([k, m]) => [k, [...m]])) }),
+    )
+    .catch((error: unknown) => {
+      keptVersion = null;
+      console.error('configuration: the snapshot did not take the new copy', error);
+    });
+  keepAlive?.(kept);
+}
+
+function parseStored(body: string): StoredConfig {
+  const parsed = JSON.parse(body) as Omit<StoredConfig, 'ids'> & { ids: Record<string, [string, string][]> };
+  const ids = Object.fromEntries(Object.entries(parsed.ids).map(([kind, entries]) => [kind, new Map(entries)]));
+  return { ...parsed, ids: ids as StoredConfig['ids'] };
+}
+
+/** As a new isolate starts: nothing loaded yet (tests of a cold start). */
+export function forgetLoadedConfig(): void {
+  cached = null;
+  keptVersion = null;
+  generation += 1;
 }
 
 /** The configuration if this isolate holds a fresh copy, without waiting for D1; otherwise null. */
@@ -90,8 +134,8 @@ function byKey(stored: StoredConfig): Map<string, IntegrationConfig> {
 }
 
 /** The live integration with this key, as ingest needs it. */
-export async function integrationByKey(d1: D1Database, key: string, keepAlive?: KeepAlive) {
-  const stored = await liveConfig(d1, keepAlive);
+export async function integrationByKey(env: ConfigSource, key: string, keepAlive?: KeepAlive) {
+  const stored = await liveConfig(env, keepAlive);
   const { ids } = stored;
   const integration = byKey(stored).get(key);
   const id = integration && ids.integrations.get(integration.id);

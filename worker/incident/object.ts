@@ -440,7 +440,7 @@ export class IncidentObject extends DurableObject<Env> {
     const timer = parse<Timer>(row.timer);
     const input: Input = { type: 'timer', timer };
     // The last configuration this isolate loaded serves when D1 cannot be read (see config/live.ts).
-    const config = needsConfig(input) ? await liveConfig(this.env.DB, (p) => this.ctx.waitUntil(p)) : null;
+    const config = needsConfig(input) ? await liveConfig(this.env, (p) => this.ctx.waitUntil(p)) : null;
     // Other events ran while the configuration loaded: an acknowledgement may have cancelled this timer.
     const still = this.sql
       .exec<{ incident_id: string }>('SELECT incident_id FROM timers WHERE id = ?', timer.id)

@@ -26,7 +26,7 @@ export function sanitizedHtml(html: string): string {
 async function integrationFor(env: Env, recipient: string, keepAlive: (p: Promise<unknown>) => void) {
   const [local = '', domain = ''] = recipient.toLowerCase().split('@');
   if (env.EMAIL_DOMAIN && domain !== env.EMAIL_DOMAIN.toLowerCase()) return undefined;
-  const stored = await liveConfig(env.DB, keepAlive);
+  const stored = await liveConfig(env, keepAlive);
   const { config, ids } = stored;
   const tag = local.slice(local.lastIndexOf('+') + 1);
   const integration = config.integrations.find(

@@ -36,7 +36,7 @@ export class HeartbeatObject extends DurableObject<Env> {
       return;
     }
     try {
-      const stored = await liveConfig(this.env.DB, (p) => this.ctx.waitUntil(p));
+      const stored = await liveConfig(this.env, (p) => this.ctx.waitUntil(p));
       // A heartbeat deleted since its last ping expects nothing any more.
       if (!stored.ids.integrations.has(state.integration.handle)) return this.ctx.storage.deleteAll();
       const missed = missedEvent(state.integration.name, state.settings, state.lastPingAt, new Date(now));

@@ -129,7 +129,7 @@ export async function receive(
   keepAlive?: KeepAlive,
 ): Promise<Received> {
   const adapter = adapterFor(type);
-  const integration = adapter ? await integrationByKey(env.DB, key, keepAlive) : undefined;
+  const integration = adapter ? await integrationByKey(env, key, keepAlive) : undefined;
   if (!adapter || !integration || integration.type !== type) {
     throw new HttpError(404, 'unknown_integration', 'no integration has this key');
   }

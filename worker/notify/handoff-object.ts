@@ -43,7 +43,7 @@ export class HandoffObject extends DurableObject<Env> {
       .exec<{ value: number }>("SELECT value FROM state WHERE key = 'covered_until'")
       .toArray()[0]?.value;
     const from = Math.max(covered ?? now - 60_000, now - CATCH_UP);
-    const { config } = await liveConfig(this.env.DB);
+    const { config } = await liveConfig(this.env);
     const users = new Map(config.users.map((u) => [u.id, u]));
     const jobs: HandoffJob[] = handoffNotices(
       watchers(config.users),
@@ -77,7 +77,7 @@ export class HandoffObject extends DurableObject<Env> {
   }
 
   private async arm(now: number): Promise<void> {
-    const { config } = await liveConfig(this.env.DB);
+    const { config } = await liveConfig(this.env);
     const watching = watchers(config.users);
     if (watching.length === 0) {
       await this.ctx.storage.deleteAlarm();

@@ -44,14 +44,14 @@ function reachedBy(user: UserConfig, types: ContactMethodType[], address: string
  * share names nobody: an answer must be attributed to one person.
  */
 export async function responderFor(env: Env, types: ContactMethodType[], address: string): Promise<Responder | null> {
-  const { config } = await liveConfig(env.DB);
+  const { config } = await liveConfig(env);
   const found = config.users.filter((u) => reachedBy(u, types, address));
   return found.length === 1 ? { handle: found[0]!.id, role: found[0]!.role } : null;
 }
 
 /** The user with this handle, as a responder, or null. */
 export async function responderNamed(env: Env, handle: string): Promise<Responder | null> {
-  const { config } = await liveConfig(env.DB);
+  const { config } = await liveConfig(env);
   const user = config.users.find((u) => u.id === handle);
   return user ? { handle: user.id, role: user.role } : null;
 }
@@ -118,7 +118,7 @@ export async function raise(
   { urgency = 'high', details = {} }: { urgency?: Urgency; details?: Record<string, unknown> } = {},
 ): Promise<IngestResult | { error: string }> {
   if (!responds(responder.role)) return { error: `${responder.handle} may not raise incidents (${responder.role})` };
-  const { ids } = await liveConfig(env.DB);
+  const { ids } = await liveConfig(env);
   const serviceId = ids.services.get(serviceHandle);
   if (!serviceId) return { error: `there is no service ${serviceHandle}` };
   const eventId = crypto.randomUUID();

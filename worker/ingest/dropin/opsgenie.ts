@@ -66,7 +66,7 @@ type Replies = ReturnType<typeof replies>;
 async function authenticate(c: Ctx, reply: Replies) {
   const match = /^GenieKey\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
   if (!match) return { refusal: reply.refused(401, 'Could not authenticate: send Authorization: GenieKey <key>') };
-  const integration = await integrationByKey(c.env.DB, match[1]!, (p) => c.executionCtx.waitUntil(p));
+  const integration = await integrationByKey(c.env, match[1]!, (p) => c.executionCtx.waitUntil(p));
   if (!integration || integration.type !== 'opsgenie') {
     return { refusal: reply.refused(403, 'The key is not the key of an Opsgenie integration') };
   }

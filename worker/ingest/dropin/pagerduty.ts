@@ -62,7 +62,7 @@ export const pagerdutyRoutes = new Hono<{ Bindings: Env }>()
     try {
       if (request === null) throw tooLarge();
       const change = validate(changeEventSchema, parsed(request.text), 'change event');
-      const integration = await integrationByKey(c.env.DB, change.routing_key);
+      const integration = await integrationByKey(c.env, change.routing_key);
       if (!integration || integration.type !== 'pagerduty') return c.json(invalid(['Invalid routing key']), 400);
       await recordChange(c.env.DB, integration, change, new Date());
       return c.json({ status: 'success', message: 'Change event processed' }, 202);
