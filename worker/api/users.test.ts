@@ -74,7 +74,43 @@ describe('users, one at a time', () => {
     expect(badPatch.body.fields.map((f: { field: string }) => f.field)).toEqual(['locale']);
     expect((await api('POST', '/users', { id: 'pat', name: 'Again' }, ada)).status).toBe(409);
     expect((await api('POST', '/users', { id: 'y', name: 'Y' }, pat)).status).toBe(403);
-    expect((await api('PATCH', '/users/pat', { name: 'Me' }, pat)).status).toBe(403);
+    expect((await api('PATCH', '/users/ada', { name: 'Not Ada' }, pat)).status).toBe(403);
+  });
+
+  it('lets a responder or an observer change their own profile, but not their role, id or email', async () => {
+    const { otto, pat } = await setUp();
+    const profile = {
+      name: 'Pat R.',
+      time_zone: 'Asia/Seoul',
+      locale: 'ko',
+      contact_methods: [{ id: 'pat-push', type: 'push' }],
+      notification_rules: [{ urgencies: ['high'], contact_method: 'pat-push', delay_minutes: 0 }],
+      handoff_notices: [{ minutes_before: 30 }],
+    };
+    const changed = await api('PATCH', '/users/pat', profile, pat);
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body).toMatchObject({ ...profile, role: 'responder', email: 'pat@example.com' });
+    expect((await api('PATCH', '/users/otto', { name: 'Otto O.', locale: 'ja' }, otto)).status).toBe(200);
+
+    for (const [field, value] of [
+      ['role', 'admin'],
+      ['id', 'patrick'],
+      ['email', 'pat@evil.example'],
+    ] as const) {
+      const refused = await api('PATCH', '/users/pat', { name: 'Pat', [field]: value }, pat);
+      expect(refused.status).toBe(403);
+      expect(refused.body.fields).toEqual([{ field, message: 'only an owner or admin may change this' }]);
+    }
+    // Sent as it is, a field changes nothing: a client may send the whole user back.
+    expect((await api('PATCH', '/users/pat', { name: 'Pat', role: 'responder', id: 'pat' }, pat)).status).toBe(200);
+    // Teams are not a user's field (a team lists its members), for anyone.
+    const teams = await api('PATCH', '/users/pat', { teams: ['noc'] }, pat);
+    expect(teams.status).toBe(400);
+    expect(teams.body.fields[0].message).toMatch(/teams/);
+    expect((await api('PATCH', '/users/otto', { name: 'Otto?' }, pat)).status).toBe(403);
+    expect((await api('GET', '/users/pat')).body).toMatchObject({ role: 'responder', email: 'pat@example.com' });
+    const { entries } = (await api('GET', '/audit?kind=user&actor=pat')).body;
+    expect(entries[0]).toMatchObject({ action: 'update', target: 'pat' });
   });
 
   it('lets only an owner create, delete or change the role of owners and admins', async () => {

@@ -1,12 +1,13 @@
 // /api/v1/users: users one at a time, the same objects as the configuration document's `users`
 // section, through the same plan. Owners and admins change users; only an owner makes, changes the
-// role of or removes owners and admins. Observers never see an address; a user's calendar feed URL
+// role of or removes owners and admins; anyone changes their own profile. Observers never see an address; a user's calendar feed URL
 // (a secret) is shown to the user and to those who configure.
 import { z } from '@hono/zod-openapi';
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { Context } from 'hono';
 import { userConfigSchema, type UserConfig } from '../config/document';
+import { canonicalJson } from '../config/plan';
 import { loadConfig, newCalendarSecret } from '../config/store';
 import { notifications, users } from '../db/schema';
 import { HttpError } from '../http';
@@ -83,6 +84,37 @@ const authorizeUser: Authorize<'users'> = (principal, config, before, after) => 
   forbidOwnerOnly(ownerOnlyUserChanges(principal, config.users, desired, renames));
 };
 
+/** What a user who does not configure may change of themselves. */
+export const SELF_SERVICE_FIELDS = [
+  'name',
+  'time_zone',
+  'locale',
+  'contact_methods',
+  'notification_rules',
+  'handoff_notices',
+] as const;
+
+/**
+ * A user changes their own profile; the rest (id, role, email, phone) is for those who configure.
+ * A field sent as it already is changes nothing and is let through.
+ */
+const authorizeSelf: Authorize<'users'> = (principal, _config, before, after) => {
+  if (!before || !after || before.id !== principal.handle)
+    throw new HttpError(403, 'forbidden', 'only an owner or admin may change other users');
+  const allowed = new Set<string>(SELF_SERVICE_FIELDS);
+  const fields = Object.keys({ ...before, ...after })
+    .filter((key) => !allowed.has(key))
+    .filter((key) => canonicalJson(before[key as keyof UserConfig]) !== canonicalJson(after[key as keyof UserConfig]))
+    .map((field) => ({ field, message: 'only an owner or admin may change this' }));
+  if (fields.length > 0)
+    throw new HttpError(
+      403,
+      'forbidden',
+      `you may change your own ${SELF_SERVICE_FIELDS.join(', ')}; not ${fields.map((f) => f.field).join(', ')}`,
+      fields,
+    );
+};
+
 /** The user as the configuration holds them now, tagged, as the API shows them. */
 async function answerUser(c: Context<ApiEnv>, idOrHandle: string) {
   const user = currentOne(await loadConfig(c.env.DB), 'users', idOrHandle);
@@ -143,8 +175,9 @@ openapi(
   apiRoute({
     method: 'patch',
     path: '/users/{id}',
-    summary: 'Change a user (a new id renames them, keeping their internal id; references follow)',
-    permission: 'configure',
+    summary:
+      'Change a user (a new id renames them, keeping their internal id; references follow). Anyone may change their own name, time zone, locale, contact methods, notification rules and handoff notices',
+    permission: 'read',
     request: {
       params: idParams,
       body: { required: true, content: { 'application/json': { schema: userUpdateSchema } } },
@@ -157,7 +190,7 @@ openapi(
       kind: 'users',
       target: c.req.valid('param').id,
       edit: (before) => ({ ...before!, ...update }),
-      authorize: authorizeUser,
+      authorize: configures(c.get('principal')) ? authorizeUser : authorizeSelf,
     });
     return c.json(await answerUser(c, user!.id));
   },
