@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Configuration } from './config/document';
 import { scheduleSchema, type Override } from './schedule/schedule';
-import { administersTeam, mayAddOverride, mayMintTokenFor, ownerOnlyUserChanges, type Caller } from './permissions';
+import {
+  administersTeam,
+  managesTokensOf,
+  mayAddOverride,
+  mayMintTokenFor,
+  ownerOnlyUserChanges,
+  type Caller,
+} from './permissions';
 
 const schedule = scheduleSchema.parse({
   id: 'noc-primary',
@@ -93,6 +100,14 @@ describe('team admins and owners', () => {
     expect(mayMintTokenFor({ handle: 'a', role: 'admin' }, 'owner')).toBe(false);
     expect(mayMintTokenFor({ handle: 'a', role: 'admin' }, 'responder')).toBe(true);
     expect(mayMintTokenFor({ handle: 'r', role: 'responder' }, 'observer')).toBe(false);
+  });
+
+  it('lets anyone manage their own tokens, and only those who may mint them anyone else’s', () => {
+    expect(managesTokensOf({ handle: 'r', role: 'responder' }, { handle: 'r', role: 'responder' })).toBe(true);
+    expect(managesTokensOf({ handle: 'v', role: 'observer' }, { handle: 'v', role: 'observer' })).toBe(true);
+    expect(managesTokensOf({ handle: 'a', role: 'admin' }, { handle: 'a', role: 'admin' })).toBe(true);
+    expect(managesTokensOf({ handle: 'r', role: 'responder' }, { handle: 's', role: 'responder' })).toBe(false);
+    expect(managesTokensOf({ handle: 'a', role: 'admin' }, { handle: 's', role: 'responder' })).toBe(true);
   });
 
   it('lets only an owner create, delete or change the role of owners and admins', () => {

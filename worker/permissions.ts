@@ -38,6 +38,11 @@ export function mayMintTokenFor(caller: Caller, role: Role): boolean {
   return configures(caller) && (caller.role === 'owner' || !privileged(role));
 }
 
+/** Whether the caller may create and revoke API tokens of this user: their own, or as mayMintTokenFor allows. */
+export function managesTokensOf(caller: Caller, user: { handle: string; role: Role }): boolean {
+  return caller.handle === user.handle || mayMintTokenFor(caller, user.role);
+}
+
 /**
  * What in a users section only an owner may do: create or delete an owner or admin, change the
  * role of one, or make anyone owner or admin. `renames` maps old handles to new ones.

@@ -152,12 +152,11 @@ describe('owners and admins', () => {
     ada = (await api('POST', '/tokens', { user: 'ada' })).body.token;
   });
 
-  it('lets only an owner mint a token for an owner or admin', async () => {
-    for (const user of ['ada', 'olga']) {
-      const refused = await api('POST', '/tokens', { user }, ada);
-      expect(refused.status).toBe(403);
-      expect(refused.body.error).toBe('forbidden');
-    }
+  it('lets only an owner mint a token for an owner or another admin', async () => {
+    const refused = await api('POST', '/tokens', { user: 'olga' }, ada);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('forbidden');
+    expect((await api('POST', '/tokens', { user: 'ada' }, ada)).status).toBe(201);
     expect((await api('POST', '/tokens', { user: 'rita' }, ada)).status).toBe(201);
     const olga = (await api('POST', '/tokens', { user: 'olga' })).body.token;
     expect((await api('POST', '/tokens', { user: 'ada' }, olga)).status).toBe(201);
