@@ -181,6 +181,9 @@ export interface OffHoursRule {
 export async function pageCounts(d1: D1Database, scope: Scope, rule: OffHoursRule): Promise<PageCounts> {
   const { from, where, params } = pagesIn(scope);
   const local = localSeconds('n.due_at', scope.spans);
+  // Whole numbers from the holiday table, written inline: a list SQLite looks up once, where a
+  // json_each() subquery cost more than the rest of the query together.
+  const holidays = rule.holidayDays.length ? ` OR l / 86400 IN (${rule.holidayDays.map(Math.trunc).join(', ')})` : '';
   const [hours, outcomes] = await d1.batch([
     d1
       .prepare(`SELECT ${local} / 3600 AS hour, count(*) AS count FROM ${from} WHERE ${where} GROUP BY 1`)
@@ -189,13 +192,12 @@ export async function pageCounts(d1: D1Database, scope: Scope, rule: OffHoursRul
     d1
       .prepare(
         `SELECT user, channel, provider, status, count(*) AS pages,
-           sum((l / 86400 + 4) % 7 IN (0, 6) OR l % 86400 < ? OR l % 86400 >= ?
-               OR l / 86400 IN (SELECT value FROM json_each(?))) AS off_hours
+           sum((l / 86400 + 4) % 7 IN (0, 6) OR l % 86400 < ? OR l % 86400 >= ?${holidays}) AS off_hours
          FROM (SELECT n.user AS user, n.channel AS channel, n.provider AS provider, n.status AS status, ${local} AS l
                FROM ${from} WHERE ${where})
          GROUP BY 1, 2, 3, 4`,
       )
-      .bind(rule.startSecond, rule.endSecond, JSON.stringify(rule.holidayDays), ...params),
+      .bind(rule.startSecond, rule.endSecond, ...params),
   ]);
   return { hours: hours!.results as HourCount[], outcomes: outcomes!.results as PageCounts['outcomes'] };
 }
