@@ -197,5 +197,19 @@ describe('reports and the audit log in the console', () => {
     await page.goto(`${tocsin.origin}/audit`);
     await page.getByText(/create · Service shop/).waitFor();
     expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
+    // In Korean, the console's first audience: longer words, weekdays in Korean, and still no sideways page.
+    await page.goto(`${tocsin.origin}/reports`);
+    await page.getByLabel('Language').selectOption('ko');
+    await page.getByRole('tab', { name: '당번 부담' }).click();
+    await page
+      .getByRole('table', { name: '대응자별 당번 시간, 호출과 확인' })
+      .getByRole('row', { name: /^ben/ })
+      .waitFor();
+    expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
+    await page.getByRole('tab', { name: '인시던트' }).click();
+    const heatmap = page.getByRole('table', { name: /요일·시간대별 발생한 인시던트/ });
+    expect(await heatmap.getByRole('rowheader').first().textContent()).toBe('월');
+    expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
+    await shot(page, 'reports-phone-ko');
   });
 });
