@@ -71,6 +71,8 @@ beforeAll(async () => {
     users: [
       { id: 'owner', name: 'Owner', email: 'owner@example.com', role: 'owner' },
       { id: 'ben', name: 'Ben', email: 'ben@example.com' },
+      // Enough creations that the audit log takes more than one page.
+      ...Array.from({ length: 50 }, (_, i) => ({ id: `temp-${i}`, name: `Temp ${i}`, email: `temp-${i}@example.com` })),
     ],
     schedules: [
       {
@@ -166,14 +168,21 @@ describe('reports and the audit log in the console', () => {
   it('lists configuration changes newest first, each opening to its before and after', async () => {
     const page = await signedInPage();
     await page.getByRole('link', { name: 'Audit log' }).click();
+    const log = page.getByRole('list', { name: 'Audit log' });
+    await expect.poll(() => log.getByRole('listitem').count(), { timeout: 15_000 }).toBe(50);
+    // Newest first: this very sign-in heads the log.
+    expect(await log.getByRole('listitem').first().textContent()).toMatch(/owner · sign_in · Sign-in/);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => log.getByRole('listitem').count()).toBeGreaterThan(50);
+    await expect.poll(() => page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
     const created = page.getByRole('group').filter({ hasText: /admin · create · Service shop/ });
     await created.waitFor({ timeout: 15_000 });
     await created.getByText(/admin · create · Service shop/).click();
     await expect.poll(() => created.locator('pre').textContent()).toMatch(/"name": "Shop"/);
     await page.getByLabel('Kind').selectOption({ label: 'Schedule' });
     await page.getByRole('button', { name: 'Show' }).click();
-    await expect.poll(() => page.getByRole('list', { name: 'Audit log' }).textContent()).not.toMatch(/Service shop/);
-    expect(await page.getByRole('list', { name: 'Audit log' }).textContent()).toMatch(/create · Schedule primary/);
+    await expect.poll(() => log.textContent()).not.toMatch(/Service shop/);
+    expect(await log.textContent()).toMatch(/create · Schedule primary/);
     await shot(page, 'audit');
 
     // Someone who is neither owner nor admin is told why, not shown an error.
@@ -195,7 +204,7 @@ describe('reports and the audit log in the console', () => {
     expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
     await shot(page, 'reports-phone');
     await page.goto(`${tocsin.origin}/audit`);
-    await page.getByText(/create · Service shop/).waitFor();
+    await page.getByRole('list', { name: 'Audit log' }).getByRole('listitem').first().waitFor();
     expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
     // In Korean, the console's first audience: longer words, weekdays in Korean, and still no sideways page.
     await page.goto(`${tocsin.origin}/reports`);
