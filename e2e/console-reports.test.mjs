@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withFreshDirTocsin } from '../bench/local.mjs';
+import { duration, reportQuery, startOfDay, weekdays } from '../web/src/lib/reports.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'e2e-owner-password';
@@ -220,5 +221,37 @@ describe('reports and the audit log in the console', () => {
     expect(await heatmap.getByRole('rowheader').first().textContent()).toBe('월');
     expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
     await shot(page, 'reports-phone-ko');
+  });
+});
+
+describe('report figures in words', () => {
+  it('shows a duration in its two largest units, and nothing measured as a dash', () => {
+    expect([0, 45, 90, 3600, 7260, 90_061, null].map((s) => duration(s))).toEqual([
+      '0s',
+      '45s',
+      '1m 30s',
+      '1h',
+      '2h 1m',
+      '1d 1h',
+      '—',
+    ]);
+    expect(duration(90, { d: '일', h: '시간', m: '분', s: '초' })).toBe('1분 30초');
+  });
+
+  it('asks for whole days in the chosen zone, across a change of clocks', () => {
+    expect(startOfDay('2026-03-08', 'America/New_York').toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    expect(startOfDay('2026-03-09', 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
+    const custom = { range: 'custom', from: '2026-12-01', to: '2026-12-03', tz: 'Asia/Seoul', service: 'shop' };
+    const q = new URLSearchParams(reportQuery('system', { ...custom, team: '' }, new Date()));
+    expect(Object.fromEntries(q)).toEqual({
+      from: '2026-11-30T15:00:00.000Z',
+      to: '2026-12-03T15:00:00.000Z',
+      tz: 'Asia/Seoul',
+      service: 'shop',
+    });
+  });
+
+  it('names the weekdays in the language, Monday first', () => {
+    expect(weekdays('ko')).toEqual(['월', '화', '수', '목', '금', '토', '일']);
   });
 });
