@@ -184,6 +184,14 @@ describe('the console as an app', () => {
         url: view,
       },
     ]);
+    // A test or a handoff names no incident: it stands on its own, and a click opens the console.
+    await push({ title: 'Test notification', body: 'Push notifications reach this device.', tag: '' });
+    await expect
+      .poll(async () => (await shown()).map((n) => [n.title, n.tag, n.url]).sort())
+      .toEqual([
+        ['#1 <b>Cart</b> down', 'inc_1', view],
+        ['Test notification', '', `${tocsin.origin}/incidents`],
+      ]);
     await page.context().close();
   });
 

@@ -63,14 +63,15 @@ const webUrl = (text: unknown) => typeof text === 'string' && /^https?:\/\//.tes
 sw.addEventListener('push', (event) => {
   const pushed = read(event.data);
   const actions = (pushed.actions ?? []).filter((a) => webUrl(a.url)).slice(0, Notification.maxActions ?? 2);
+  const tag = pushed.tag ? String(pushed.tag) : undefined;
   const options = {
     body: String(pushed.body ?? ''),
-    tag: pushed.tag === undefined ? undefined : String(pushed.tag),
+    tag,
     // A page again for the same incident replaces the last one, and rings again.
-    renotify: pushed.tag !== undefined,
+    renotify: tag !== undefined,
     requireInteraction: pushed.require_interaction === true,
     icon: '/icons/icon-192.png',
-    data: { url: webUrl(pushed.url) ? pushed.url : SHELL, actions },
+    data: { url: webUrl(pushed.url) ? pushed.url : new URL(SHELL, sw.location.origin).href, actions },
     actions: actions.map((a) => ({ action: a.action, title: String(a.title) })),
   };
   event.waitUntil(sw.registration.showNotification(String(pushed.title ?? 'Tocsin'), options));
