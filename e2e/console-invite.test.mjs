@@ -1,6 +1,7 @@
 // Invitations and password resets in a real browser (Debian's Chromium through playwright-core),
 // against the API and the console under one `wrangler dev`: the owner invites a user from /users,
-// the user opens the link in a browser of their own, sets a password and lands signed in; someone
+// the user opens the link in a browser of their own, sets a password, lands signed in and keeps
+// their own profile and API tokens; someone
 // asks for a reset from /sign-in and is told the same whatever the address. Screenshots go to
 // e2e/artifacts/ (git-ignored).
 import { existsSync, mkdirSync } from 'node:fs';
@@ -89,8 +90,19 @@ describe('invitations and password resets in the console', () => {
     await shot(rhee, 'invite-set-password');
     await rhee.getByRole('button', { name: 'Set password and sign in' }).click();
     await rhee.waitForURL('**/incidents');
+    // A responder keeps their own profile and API tokens.
     await rhee.getByRole('link', { name: 'Profile' }).click();
-    await rhee.getByRole('heading', { name: /rhee/ }).waitFor();
+    await rhee.getByRole('heading', { name: 'Signed in as rhee (responder)' }).waitFor();
+    await rhee.getByLabel('Name', { exact: true }).fill('Rhee Minji');
+    await rhee.getByRole('button', { name: 'Save profile' }).click();
+    await rhee.getByText('Profile saved.').waitFor();
+    await rhee.getByLabel('Token name').fill('laptop');
+    await rhee.getByRole('button', { name: 'Create token' }).click();
+    const secret = await rhee.getByLabel('New API token').textContent();
+    expect(secret).toMatch(/^tok_/);
+    await rhee.getByRole('button', { name: 'Revoke token laptop' }).waitFor();
+    await shot(rhee, 'invite-profile');
+    expect((await api('GET', '/users/rhee')).name).toBe('Rhee Minji');
 
     // The link is spent: opened again, it says so.
     const again = await freshPage();
