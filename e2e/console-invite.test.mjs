@@ -1,9 +1,8 @@
 // Invitations and password resets in a real browser (Debian's Chromium through playwright-core),
 // against the API and the console under one `wrangler dev`: the owner invites a user from /users,
 // the user opens the link in a browser of their own, sets a password, lands signed in and keeps
-// their own profile and API tokens; someone
-// asks for a reset from /sign-in and is told the same whatever the address. Screenshots go to
-// e2e/artifacts/ (git-ignored).
+// their own profile and API tokens; someone asks for a reset from /sign-in and is told the same
+// whatever the address. Screenshots go to e2e/artifacts/ (git-ignored).
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -38,6 +38,22 @@ describe('email through Resend', () => {
     expect((await emailProvider(env)!.send(message)).status).toBe('retry');
   });
 
+  it('sends a password link to the user’s address, the link in both parts', async () => {
+    const requests = answering(() => json({ id: 'em_2' }));
+    const link = 'https://tocsin.test/set-password?token=pwl_abc';
+    const invite = pageMessage({
+      id: 'invite:kim:1',
+      channel: 'email',
+      address: 'kim@example.com',
+      subject: { type: 'password_link', purpose: 'invite', link, expiresAt: '2026-03-08T00:00:00Z' },
+    });
+    expect(await emailProvider(env)!.send(invite)).toEqual({ status: 'sent', providerMessageId: 'em_2' });
+    const body = JSON.parse(requests[0]!.body);
+    expect(body).toMatchObject({ to: ['kim@example.com'], subject: '[Tocsin] You are invited to Tocsin' });
+    expect(body.text).toContain(link);
+    expect(body.html).toContain(`href="${link}"`);
+  });
+
   it('is not there without a key and a sender', () => {
     expect(emailProvider({ RESEND_API_KEY: 'x' } as Env)).toBeNull();
   });
