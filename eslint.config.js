@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['web/.svelte-kit/', 'web/build/', 'web/src/lib/paraglide/', '.wrangler/', '.tocsin/', 'node_modules/'] },
+  { ignores: ['web/.svelte-kit/', 'web/build/', 'web/src/lib/paraglide/', 'web/src/lib/api-schema.d.ts', '.wrangler/', '**/.wrangler/', '.tocsin/', 'node_modules/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

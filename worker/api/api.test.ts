@@ -1,3 +1,4 @@
+import consoleCopy from '../../web/src/lib/openapi.json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, drain, postEvent, send, setUpIntegration } from '../test/helpers';
 import { apiRoutes } from './app';
@@ -64,6 +65,11 @@ describe('authentication and roles', () => {
     expect(event.required).toEqual(['summary']);
     expect(event.properties.urgency.enum).toEqual(['highest', 'high', 'medium', 'low', 'lowest', 'none']);
     expect(doc.paths['/api/v1/config'].put).toBeDefined();
+  });
+
+  it("is the document the console's types are generated from (npm run api:types makes it again)", async () => {
+    const served = await (await send('/api/v1/openapi.json')).json();
+    expect(served).toEqual(consoleCopy);
   });
 
   it('documents every route of the API', async () => {

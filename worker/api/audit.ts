@@ -32,8 +32,8 @@ const entrySchema = z.object({
   action: z.string().describe('create, update, rename, delete, sign_in, sign_in_failed, sign_out, revoke, …'),
   kind: z.string(),
   target: z.string().nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
+  before: z.record(z.string(), z.unknown()).nullable().describe('the object before (null: it did not exist)'),
+  after: z.record(z.string(), z.unknown()).nullable().describe('the object after (null: it is gone)'),
 });
 export const auditListSchema = z
   .object({ entries: z.array(entrySchema), next_cursor: z.string().nullable() })

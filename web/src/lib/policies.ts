@@ -31,7 +31,7 @@ export interface Policy {
   schedules_with_gaps?: string[];
 }
 
-export const newStep = (): Step => ({ responders: [], delay_minutes: 15, repeat: 0, include_previous: false });
+export const newStep = (): DraftStep => ({ responders: [], delay_minutes: 15, repeat: 0, include_previous: false });
 
 export function kindOf(responder: Responder): { kind: ResponderKind; handle: string } {
   const kind = responderKinds.find((k) => k in responder) ?? 'user';
