@@ -285,6 +285,12 @@ describe('the console in a browser', () => {
       .waitFor();
     expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await shot(page, 'schedule-phone-ko');
+    // Signing in from a browser that never chose a language brings the profile's.
+    const again = await signedInPage();
+    await again.getByRole('link', { name: '인시던트' }).waitFor();
+    await again.context().close();
+    // The tests after this one read the console in English.
+    await api('PATCH', '/users/owner', { locale: 'en' });
   });
 
   it('manages users, teams and one’s own profile: contact methods, rules, tokens, password and signing out everywhere', async () => {
