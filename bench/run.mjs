@@ -117,7 +117,7 @@ async function ingestBench() {
   console.log(`fresh-object rate / no-op rate ${ratio(median(rounds.map((r) => r.fresh.rate)), noop.rate)}`);
 }
 
-if (ONLY === undefined || ONLY === 'tocsin') await ingestBench();
+if (ONLY === undefined || ONLY === 'tocsin' || ONLY === 'ingest') await ingestBench();
 if (ONLY === undefined || ONLY === 'disk') await diskBench();
 if (ONLY === undefined || ONLY === 'escalation') await escalationBench();
 if (ONLY === undefined || ONLY === 'paging') await pagingBench();
