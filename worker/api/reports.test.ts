@@ -423,6 +423,17 @@ describe('the notification report', () => {
       { user: 'ana', pages: 3, off_hours_pages: 1 },
       { user: 'ben', pages: 2, off_hours_pages: 2 },
     ]);
+    // Narrowed to a service: the blog's one page, on a Saturday.
+    const blog = (
+      await api('GET', `/reports/notifications?${MARCH}&tz=Asia/Seoul&business_hours=08:00-21:00&service=blog`)
+    ).body;
+    expect(blog.per_responder).toEqual([{ user: 'ben', pages: 1, off_hours_pages: 1 }]);
+    // Business hours that start before midnight UTC: Tuesday 09:30 in Seoul is still Monday in UTC.
+    const early = (await api('GET', `/reports/notifications?${MARCH}&tz=Asia/Seoul&business_hours=09:30-18:00`)).body;
+    expect(early.per_responder).toEqual([
+      { user: 'ana', pages: 3, off_hours_pages: 1 },
+      { user: 'ben', pages: 2, off_hours_pages: 2 },
+    ]);
   });
 });
 

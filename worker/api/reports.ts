@@ -8,7 +8,14 @@ import type { Configuration } from '../config/document';
 import { loadConfig, type StoredConfig } from '../config/store';
 import { HttpError } from '../http';
 import { csv, csvLine, BOM, type Cell } from '../reports/csv';
-import { DEFAULT_WORKING_HOURS, loadHours, onCallByUser, workingCalendar, type WorkingHours } from '../reports/load';
+import {
+  DEFAULT_WORKING_HOURS,
+  loadHours,
+  onCallByUser,
+  workingCalendar,
+  workingWindows,
+  type WorkingHours,
+} from '../reports/load';
 import {
   incidentCounts,
   incidentLines,
@@ -17,7 +24,6 @@ import {
   responderCounts,
   ROWS_PAGE,
   systemGroups,
-  type OffHoursRule,
   type Scope,
 } from '../reports/queries';
 import {
@@ -36,7 +42,7 @@ import {
   type Names,
 } from '../reports/reports';
 import { localDates, offsetSpans } from '../reports/zone';
-import { holidayCountries, holidaysIn } from '../schedule/holidays';
+import { holidayCountries } from '../schedule/holidays';
 import { shiftsBetween, timeZoneSchema } from '../schedule/schedule';
 import { DAY, isoInstantSchema } from '../vocabulary';
 import type { ApiEnv } from './auth';
@@ -213,17 +219,6 @@ const workingHoursOf = (query: ReportQuery): WorkingHours => {
   return { start, end };
 };
 
-/** Working hours and holidays as the page counts compare them: seconds into the local day, local days since the epoch. */
-function offHoursRule(query: ReportQuery, scope: Scope): OffHoursRule {
-  const { start, end } = workingHoursOf(query);
-  const seconds = (hhmm: string) => Number(hhmm.slice(0, 2)) * 3600 + Number(hhmm.slice(3, 5)) * 60;
-  const years = new Set(localDates(query.tz, scope.from, scope.to).map((d) => Number(d.slice(0, 4))));
-  const holidayDays = [...years].flatMap((y) =>
-    holidaysIn(query.holidays, y).map((h) => Date.parse(`${h.date}T00:00:00Z`) / DAY),
-  );
-  return { startSecond: seconds(start), endSecond: seconds(end), holidayDays };
-}
-
 const wantsCsv = (c: Context<ApiEnv>, query: { format?: 'json' | 'csv' }) =>
   query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/.test(c.req.header('accept') ?? ''));
 
@@ -328,7 +323,8 @@ const reports: Record<
     schema: notificationReportSchema,
     run: async (c, query) => {
       const a = await asked(c, query);
-      const counts = await pageCounts(c.env.DB, a.scope, offHoursRule(query, a.scope));
+      const calendar = workingCalendar(query.tz, workingHoursOf(query), query.holidays);
+      const counts = await pageCounts(c.env.DB, a.scope, workingWindows(calendar, a.scope.from, a.scope.to));
       const report = notificationReport(counts, localDates(query.tz, a.scope.from, a.scope.to));
       return answer(c, 'notifications', query, a.scope, report, notificationCsv);
     },

@@ -92,6 +92,22 @@ export function workingCalendar(zone: string, working: WorkingHours, holidays: H
 }
 export type WorkingCalendar = ReturnType<typeof workingCalendar>;
 
+/** An interval as ISO instants, as D1 compares them with stored instants. */
+export type Window = [start: string, end: string];
+
+/** The working hours of the calendar's workdays inside [from, to): what is not in them is off hours. */
+export function workingWindows(calendar: WorkingCalendar, from: Date, to: Date): Window[] {
+  const [s, e] = [from.getTime(), to.getTime()];
+  const windows: Window[] = [];
+  for (let day = calendar.day(calendar.dateAt(s)); day.start < e; day = calendar.day(day.next)) {
+    const [start, end] = [Math.max(s, day.workStart), Math.min(e, day.workEnd)];
+    if (day.kind === 'workday' && start < end) {
+      windows.push([new Date(start).toISOString(), new Date(end).toISOString()]);
+    }
+  }
+  return windows;
+}
+
 /** The hours of these intervals, split by the kind of time they fell in. */
 export function loadHours(intervals: readonly Interval[], calendar: WorkingCalendar): LoadHours {
   const ms = { business: 0, off_hours: 0, weekend: 0, holiday: 0 };

@@ -1,0 +1,1 @@
+CREATE INDEX `notifications_kind_outcome` ON `notifications` (`kind`,`user`,`channel`,`provider`,`status`,`due_at`);
