@@ -78,34 +78,44 @@ afterAll(async () => {
 });
 
 describe('the console in a browser', () => {
-  it('wires a service and an integration, pages its user from a test event, and acknowledges, all in the UI', async () => {
-    const page = await signedInPage();
-    await page.getByRole('link', { name: 'Services' }).click();
-    await page.getByLabel('Service name').fill('Payments');
-    await page.getByRole('button', { name: 'Create service' }).click();
-    await page.waitForURL('**/services/payments-*');
-    await page.getByLabel('Integration name').fill('Standard');
-    await page.getByRole('button', { name: 'Add integration' }).click();
-    await expect.poll(() => page.getByLabel('Ingest URL').textContent()).toMatch(/\/integration\/standard\/v1\//);
-    await page.getByLabel('Who is paged').selectOption({ label: 'Owner' });
-    await expect
-      .poll(async () => (await api('GET', '/services')).services.find((s) => s.name === 'Payments').routing)
-      .toEqual({
-        user: 'owner',
-      });
-    await page.getByRole('button', { name: 'Send a test event' }).click();
-    await page.getByRole('status').waitFor();
-    await shot(page, 'service');
-    await page.getByRole('link', { name: 'Incidents' }).click();
-    const row = page.getByRole('link', { name: /Test event from the console \(Standard\)/ });
-    await row.waitFor({ timeout: 15_000 });
-    await row.click();
-    // The page to the owner is in the incident's notification log, sent to the log provider.
-    const log = page.getByRole('region', { name: 'Notifications' });
-    await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/owner\s*email\s*log\s*sent/);
-    await page.getByRole('button', { name: 'Acknowledge' }).click();
-    await expect.poll(() => page.getByLabel('Status').textContent()).toBe('acknowledged');
-  });
+  it.each([
+    ['', 'Payments', { width: 1280, height: 900 }],
+    [' on a 375-pixel-wide phone', 'Wallet', { width: 375, height: 800 }],
+  ])(
+    'wires a service and an integration, pages its user from a test event, and acknowledges, all in the UI%s',
+    async (_, name, viewport) => {
+      const page = await signedInPage(viewport);
+      await page.getByRole('link', { name: 'Services' }).click();
+      await page.getByLabel('Service name').fill(name);
+      await page.getByRole('button', { name: 'Create service' }).click();
+      await page.waitForURL(`**/services/${name.toLowerCase()}-*`);
+      await page.getByLabel('Integration name').fill(`${name} monitor`);
+      await page.getByRole('button', { name: 'Add integration' }).click();
+      await expect.poll(() => page.getByLabel('Ingest URL').textContent()).toMatch(/\/integration\/standard\/v1\//);
+      await page.getByLabel('Who is paged').selectOption({ label: 'Owner' });
+      await expect
+        .poll(async () => (await api('GET', '/services')).services.find((s) => s.name === name).routing)
+        .toEqual({
+          user: 'owner',
+        });
+      await page.getByRole('button', { name: 'Send a test event' }).click();
+      await page.getByRole('status').waitFor();
+      await shot(page, `service-${viewport.width}`);
+      await page.getByRole('link', { name: 'Incidents' }).click();
+      const row = page.getByRole('link', { name: `Test event from the console (${name} monitor)` });
+      await row.waitFor({ timeout: 15_000 });
+      await row.click();
+      // The page to the owner is in the incident's notification log, sent to the log provider.
+      const log = page.getByRole('region', { name: 'Notifications' });
+      await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/owner\s*email\s*log\s*sent/);
+      await page.getByRole('button', { name: 'Acknowledge' }).click();
+      await expect.poll(() => page.getByLabel('Status').textContent()).toBe('acknowledged');
+      expect(await page.evaluate(() => globalThis.document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        viewport.width,
+      );
+      await page.context().close();
+    },
+  );
 
   it('signs in, shows a new incident without reload, acknowledges it, and shows the timeline', async () => {
     const page = await signedInPage();
