@@ -1,15 +1,22 @@
-// A service's extensions (outgoing webhooks, configured in the configuration document) and their
-// log: every call with its event, HTTP status and duration. A webhook's URL and headers often hold
-// its secret: only those who configure see them whole.
+// A service's extensions (outgoing webhooks, as in the configuration document), replaced together
+// through the configuration plan, and their log: every call with its event, HTTP status and
+// duration. A webhook's URL and headers often hold its secret: only those who configure see them whole.
 import { z } from '@hono/zod-openapi';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { loadConfig } from '../config/store';
+import type { Context } from 'hono';
+import { MAX_PER_SECTION, type ConfigItem, type ServiceConfig } from '../config/document';
+import { etagOf } from '../config/etag';
+import { loadConfig, type StoredConfig } from '../config/store';
 import type { ExtensionCallRow } from '../db/incidents';
 import { extensionCalls } from '../db/schema';
-import { redactedUrl } from '../notify/extension';
+import { HttpError } from '../http';
+import { extensionConfigSchema, redactedUrl, type ExtensionConfig } from '../notify/extension';
 import { configures } from '../permissions';
-import { notificationStatuses } from '../vocabulary';
+import { handleSchema, notificationStatuses } from '../vocabulary';
+import type { ApiEnv } from './auth';
+import { auditorOf } from './audit';
+import { applyOrReject, requireMatch } from './config';
 import { cursorOf, pageQuerySchema, startOf } from './notifications';
 import { currentOne } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
@@ -25,6 +32,30 @@ export const extensionSchema = z
   })
   .describe("the configuration document's extension fields; headers and body only for those who configure")
   .meta({ id: 'Extension' });
+
+/** An extension as a service's own route writes it: the configuration document's, its service implied. */
+type ServiceExtension = Omit<ExtensionConfig, 'service'> & { service?: string };
+
+// The document's schema with `service` optional. Zod refuses to loosen a refined object's field in
+// its types only: at run time the refinement (the templates' variables) never reads `service`.
+export const serviceExtensionSchema = extensionConfigSchema
+  .safeExtend({
+    service: handleSchema.optional().describe('this service when left out; no other') as unknown as typeof handleSchema,
+  })
+  .meta({ id: 'ServiceExtension' });
+
+export const serviceExtensionsSchema = z
+  .object({ extensions: z.array(serviceExtensionSchema).max(MAX_PER_SECTION) })
+  .strict()
+  .superRefine(({ extensions }, ctx) => {
+    const seen = new Set<string>();
+    extensions.forEach((extension, i) => {
+      if (seen.has(extension.id))
+        ctx.addIssue({ code: 'custom', path: ['extensions', i, 'id'], message: `duplicate id ${extension.id}` });
+      seen.add(extension.id);
+    });
+  })
+  .meta({ id: 'ServiceExtensions' });
 
 export const extensionCallSchema = z
   .object({
@@ -62,28 +93,102 @@ const callJson = (row: ExtensionCallRow): z.infer<typeof extensionCallSchema> =>
   sent_at: row.sentAt,
 });
 
+const extensionsOf = (stored: StoredConfig, service: ServiceConfig) =>
+  stored.config.extensions.filter((e) => e.service === service.id);
+
+/**
+ * The service's extensions as GET and PUT answer them: whole, with the ETag that If-Match names,
+ * for those who configure; else without headers, body or query (and untagged: the tag hashes them).
+ */
+async function answerExtensions(c: Context<ApiEnv>, idOrHandle: string) {
+  const stored = await loadConfig(c.env.DB);
+  const extensions = extensionsOf(stored, currentOne(stored, 'services', idOrHandle));
+  if (!configures(c.get('principal'))) {
+    return extensions.map(({ headers: _h, body: _b, ...extension }) => ({
+      ...extension,
+      url: redactedUrl(extension.url),
+    }));
+  }
+  c.header('ETag', await etagOf(extensions));
+  return extensions;
+}
+
+/** A 400 of the plan names the request's own extensions, `extensions[0]`, not their place among all of them. */
+function relativeTo(error: unknown, first: number): unknown {
+  if (!(error instanceof HttpError) || error.status !== 400 || !error.fields) return error;
+  const fields = error.fields.map((f) => {
+    const at = /^extensions\[(\d+)\]/.exec(f.field);
+    const i = at ? Number(at[1]) : -1;
+    return i >= first ? { ...f, field: `extensions[${i - first}]${f.field.slice(at![0].length)}` } : f;
+  });
+  return new HttpError(400, error.code, `invalid configuration: ${fields.map((f) => f.field).join(', ')}`, fields);
+}
+
 export const extensionRoutes = apiApp();
+
+const extensionListSchema = z.object({ extensions: z.array(extensionSchema) });
 
 openapi(
   extensionRoutes,
   apiRoute({
     method: 'get',
     path: '/services/{id}/extensions',
-    summary: "A service's extensions (outgoing webhooks)",
+    summary: "A service's extensions (outgoing webhooks), with an ETag for If-Match for those who configure",
     permission: 'read',
     request: { params: idParams },
-    responses: { 200: json(z.object({ extensions: z.array(extensionSchema) }), 'The extensions of the service') },
+    responses: { 200: json(extensionListSchema, 'The extensions of the service') },
+  }),
+  async (c) => c.json({ extensions: await answerExtensions(c, c.req.valid('param').id) }),
+);
+
+openapi(
+  extensionRoutes,
+  apiRoute({
+    method: 'put',
+    path: '/services/{id}/extensions',
+    summary: "Replace a service's extensions (other services' stay); 412 when If-Match is not the list's ETag",
+    permission: 'configure',
+    request: {
+      params: idParams,
+      body: { required: true, content: { 'application/json': { schema: serviceExtensionsSchema } } },
+    },
+    responses: { 200: json(extensionListSchema, 'The extensions of the service as written, with an ETag') },
   }),
   async (c) => {
-    const stored = await loadConfig(c.env.DB);
-    const service = currentOne(stored, 'services', c.req.valid('param').id);
-    const whole = configures(c.get('principal'));
-    const extensions = stored.config.extensions
-      .filter((e) => e.service === service.id)
-      .map(({ headers, body, ...extension }) =>
-        whole ? { ...extension, headers, body } : { ...extension, url: redactedUrl(extension.url) },
-      );
-    return c.json({ extensions });
+    const wanted = c.req.valid('json').extensions as ServiceExtension[];
+    let first: number | null = null;
+    let handle = '';
+    await applyOrReject(
+      c.env,
+      async (stored) => {
+        first = null;
+        const service = currentOne(stored, 'services', c.req.valid('param').id);
+        handle = service.id;
+        requireMatch(c.req.header('if-match'), await etagOf(extensionsOf(stored, service)));
+        const others = stored.config.extensions.filter((e) => e.service !== service.id);
+        const mine = wanted.map((extension, i): ConfigItem<'extensions'> => {
+          const named = extension.service ?? service.id;
+          if (named !== service.id && stored.ids.services.get(service.id) !== named) {
+            throw new HttpError(400, 'invalid_request', `invalid request body: extensions[${i}].service`, [
+              { field: `extensions[${i}].service`, message: `an extension here belongs to service ${service.id}` },
+            ]);
+          }
+          const holder = others.find((o) => o.id === extension.id);
+          if (holder) {
+            throw new HttpError(409, 'conflict', `an extension is already named ${extension.id}`, [
+              { field: `extensions[${i}].id`, message: `taken by an extension of service ${holder.service}` },
+            ]);
+          }
+          return { ...extension, service: service.id };
+        });
+        first = others.length;
+        return { doc: { extensions: [...others, ...mine] } };
+      },
+      auditorOf(c),
+    ).catch((error: unknown) => {
+      throw first === null ? error : relativeTo(error, first);
+    });
+    return c.json({ extensions: await answerExtensions(c, handle) });
   },
 );
 

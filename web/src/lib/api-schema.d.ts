@@ -1402,7 +1402,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A service's extensions (outgoing webhooks) */
+        /** A service's extensions (outgoing webhooks), with an ETag for If-Match for those who configure */
         get: {
             parameters: {
                 query?: never;
@@ -1437,7 +1437,45 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        /** Replace a service's extensions (other services' stay); 412 when If-Match is not the list's ETag */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description internal id or handle */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ServiceExtensions"];
+                };
+            };
+            responses: {
+                /** @description The extensions of the service as written, with an ETag */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            extensions: components["schemas"]["Extension"][];
+                        };
+                    };
+                };
+                /** @description Refused: bad input (each bad field named), no or wrong token, no permission, not found, conflict */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -4486,6 +4524,43 @@ export interface components {
             url: string;
         } & {
             [key: string]: unknown;
+        };
+        ServiceExtensions: {
+            extensions: components["schemas"]["ServiceExtension"][];
+        };
+        ServiceExtension: {
+            id: string;
+            name: string;
+            /**
+             * @default POST
+             * @enum {string}
+             */
+            method: "POST" | "PUT" | "PATCH" | "GET" | "DELETE";
+            url: string;
+            /** @default false */
+            url_encode: boolean;
+            /** @default {} */
+            headers: {
+                [key: string]: string;
+            };
+            body?: string;
+            /**
+             * @default webhook
+             * @enum {string}
+             */
+            type: "webhook";
+            /** @description this service when left out; no other */
+            service?: string;
+            /**
+             * @default [
+             *       "triggered",
+             *       "escalated",
+             *       "assigned",
+             *       "acknowledged",
+             *       "resolved"
+             *     ]
+             */
+            events: ("triggered" | "escalated" | "assigned" | "acknowledged" | "resolved")[];
         };
         ExtensionCall: {
             id: string;
