@@ -1,6 +1,7 @@
 // The service page in a real browser (Debian's Chromium through playwright-core), against one
 // `wrangler dev` of the API and the console, as e2e/console.test.mjs runs them: suppression and
-// routing rules, a sample tried against the routing, and support hours, each saved through the API.
+// routing rules, a sample tried against the routing, support hours and extensions, each saved through
+// the API.
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,5 +129,50 @@ describe('the service page in a browser', () => {
       .waitFor();
     expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
     await shot(page, 'service-page-phone');
+  }, 120_000);
+
+  it('adds an extension that stays across a reload, and shows a refused URL with its field', async () => {
+    const page = await signedInPage();
+    await page.goto(`${tocsin.origin}/services/shop`);
+    const extensions = page.getByRole('region', { name: 'Extensions' });
+    await extensions.getByText(/No extensions/).waitFor();
+    await extensions.getByRole('button', { name: 'Add an extension' }).click();
+    const chat = extensions.getByRole('article', { name: 'Extension 1' });
+    await chat.getByLabel('Name', { exact: true }).fill('Chat');
+    await chat.getByLabel('Triggered').check();
+    await chat.getByLabel('Resolved').check();
+    await chat.getByLabel('Method').selectOption('POST');
+    await chat.getByLabel('URL', { exact: true }).fill('https://example.com/hook?token=abc');
+    await chat.getByRole('button', { name: 'Add a header' }).click();
+    await chat.getByLabel('Header name 1').fill('X-Source');
+    await chat.getByLabel('Header value 1').fill('tocsin');
+    await chat.getByLabel(/^Body/).fill('{"text": "${INCIDENT_NAME} is ${STATUS}"}');
+    await extensions.getByRole('button', { name: 'Save extensions' }).click();
+    await extensions.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await api('GET', '/services/shop/extensions')).extensions).toEqual([
+      expect.objectContaining({
+        name: 'Chat',
+        events: ['triggered', 'resolved'],
+        method: 'POST',
+        url: 'https://example.com/hook?token=abc',
+        headers: { 'X-Source': 'tocsin' },
+        body: '{"text": "${INCIDENT_NAME} is ${STATUS}"}',
+        url_encode: false,
+      }),
+    ]);
+
+    await page.reload();
+    await expect.poll(() => chat.getByLabel('Name', { exact: true }).inputValue()).toBe('Chat');
+    expect(await chat.getByLabel('URL', { exact: true }).inputValue()).toBe('https://example.com/hook?token=abc');
+    expect(await chat.getByLabel('Header value 1').inputValue()).toBe('tocsin');
+    expect(await chat.getByLabel('Assigned').isChecked()).toBe(false);
+
+    await chat.getByLabel('URL', { exact: true }).fill('http://127.0.0.1/x');
+    await extensions.getByRole('button', { name: 'Save extensions' }).click();
+    await expect.poll(() => extensions.getByRole('alert').textContent()).toContain('extensions[0].url');
+    expect((await api('GET', '/services/shop/extensions')).extensions[0].url).toBe(
+      'https://example.com/hook?token=abc',
+    );
+    await shot(page, 'service-extensions');
   }, 120_000);
 });

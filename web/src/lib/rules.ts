@@ -1,5 +1,6 @@
-// Routing and suppression rules, support hours and their conditions, in the API's own types, and
-// the service and integration as the console edits them (read with their ETag, written with If-Match).
+// Routing and suppression rules, support hours and their conditions, and extensions, in the API's
+// own types, and the service and integration as the console edits them (read with their ETag,
+// written with If-Match).
 import type { components } from './api-schema';
 
 type Schemas = components['schemas'];
@@ -13,6 +14,8 @@ export type HoursAction = SupportHours['inside'];
 export type Preview = Schemas['IntegrationPreview'];
 export type Extension = Schemas['Extension'];
 export type ExtensionCall = Schemas['ExtensionCall'];
+/** An extension as the service's page writes it (PUT /services/{id}/extensions). */
+export type ServiceExtension = Schemas['ServiceExtension'];
 
 export const conditionOps = [
   'contains',
@@ -34,6 +37,22 @@ export const weekdays = [
   'sat',
   'sun',
 ] as const satisfies readonly SupportHours['days'][number][];
+
+/** In the order they happen to an incident. */
+export const extensionEvents = [
+  'triggered',
+  'assigned',
+  'escalated',
+  'acknowledged',
+  'resolved',
+] as const satisfies readonly ServiceExtension['events'][number][];
+export const extensionMethods = [
+  'POST',
+  'PUT',
+  'PATCH',
+  'GET',
+  'DELETE',
+] as const satisfies readonly ServiceExtension['method'][];
 
 export const newCheck = (): Check => ({ field: 'summary', op: 'contains', value: '', ignore_case: true });
 export const newCondition = (): Condition => ({ all: [newCheck()] });
