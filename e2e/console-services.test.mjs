@@ -131,8 +131,8 @@ describe('the service page in a browser', () => {
     await shot(page, 'service-page-phone');
   }, 120_000);
 
-  it('adds an extension that stays across a reload, and shows a refused URL with its field', async () => {
-    const page = await signedInPage();
+  it('adds an extension that stays across a reload, and shows a refused URL with its field or a change made meanwhile', async () => {
+    const page = await signedInPage({ width: 375, height: 800 });
     await page.goto(`${tocsin.origin}/services/shop`);
     const extensions = page.getByRole('region', { name: 'Extensions' });
     await extensions.getByText(/No extensions/).waitFor();
@@ -173,6 +173,14 @@ describe('the service page in a browser', () => {
     expect((await api('GET', '/services/shop/extensions')).extensions[0].url).toBe(
       'https://example.com/hook?token=abc',
     );
-    await shot(page, 'service-extensions');
+    expect(await fitsPhone(page)).toBeLessThanOrEqual(375);
+    await shot(page, 'service-extensions-phone');
+
+    const { extensions: current } = await api('GET', '/services/shop/extensions');
+    await api('PUT', '/services/shop/extensions', { extensions: [{ ...current[0], name: 'Chat (changed)' }] });
+    await chat.getByLabel('URL', { exact: true }).fill('https://example.com/other');
+    await extensions.getByRole('button', { name: 'Save extensions' }).click();
+    await expect.poll(() => extensions.getByRole('alert').textContent()).toContain('Someone changed this meanwhile');
+    expect((await api('GET', '/services/shop/extensions')).extensions[0].name).toBe('Chat (changed)');
   }, 120_000);
 });
