@@ -193,7 +193,8 @@ export interface PageCounts {
 /**
  * `working`: the working hours inside the range, as ISO instants (see workingWindows); a page due
  * outside them is an off-hours page. Each group counts its working pages with a seek per window
- * in the kind-and-outcome index, where its pages lie in due order: no local time is worked out per page.
+ * in the kind-and-outcome index, where its pages lie in due order: telling off hours works out no
+ * local time per page.
  */
 export async function pageCounts(d1: D1Database, scope: Scope, working: readonly Window[]): Promise<PageCounts> {
   const { from, where, params } = pagesIn(scope);
