@@ -428,10 +428,17 @@ describe('the notification report', () => {
       await api('GET', `/reports/notifications?${MARCH}&tz=Asia/Seoul&business_hours=08:00-21:00&service=blog`)
     ).body;
     expect(blog.per_responder).toEqual([{ user: 'ben', pages: 1, off_hours_pages: 1 }]);
-    // Business hours that start before midnight UTC: Tuesday 09:30 in Seoul is still Monday in UTC.
-    const early = (await api('GET', `/reports/notifications?${MARCH}&tz=Asia/Seoul&business_hours=09:30-18:00`)).body;
-    expect(early.per_responder).toEqual([
+    // To the minute, in Seoul's time: Tuesday's page at 09:30:05 is in hours from 09:30, not from 09:31.
+    const from0930 = (await api('GET', `/reports/notifications?${MARCH}&tz=Asia/Seoul&business_hours=09:30-18:00`))
+      .body;
+    expect(from0930.per_responder).toEqual([
       { user: 'ana', pages: 3, off_hours_pages: 1 },
+      { user: 'ben', pages: 2, off_hours_pages: 2 },
+    ]);
+    const from0931 = (await api('GET', `/reports/notifications?${MARCH}&tz=Asia/Seoul&business_hours=09:31-18:00`))
+      .body;
+    expect(from0931.per_responder).toEqual([
+      { user: 'ana', pages: 3, off_hours_pages: 2 },
       { user: 'ben', pages: 2, off_hours_pages: 2 },
     ]);
   });

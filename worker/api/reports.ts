@@ -219,6 +219,9 @@ const workingHoursOf = (query: ReportQuery): WorkingHours => {
   return { start, end };
 };
 
+/** The viewer's working calendar: what off hours, weekends and holidays are, for pages and on-call hours alike. */
+const calendarOf = (query: ReportQuery) => workingCalendar(query.tz, workingHoursOf(query), query.holidays);
+
 const wantsCsv = (c: Context<ApiEnv>, query: { format?: 'json' | 'csv' }) =>
   query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/.test(c.req.header('accept') ?? ''));
 
@@ -271,7 +274,7 @@ async function onCall(c: Context<ApiEnv>, query: ReportQuery, a: Asked) {
       end: s.end > to ? to : s.end,
     })),
   );
-  const calendar = workingCalendar(query.tz, workingHoursOf(query), query.holidays);
+  const calendar = calendarOf(query);
   const hours = new Map([...onCallByUser(shifts)].map(([user, held]) => [user, loadHours(held, calendar)]));
   const { pages, acks } = await responderCounts(c.env.DB, a.scope);
   const members = a.team ? new Set(config.teams.find((t) => t.id === a.team)?.members ?? []) : null;
@@ -323,8 +326,8 @@ const reports: Record<
     schema: notificationReportSchema,
     run: async (c, query) => {
       const a = await asked(c, query);
-      const calendar = workingCalendar(query.tz, workingHoursOf(query), query.holidays);
-      const counts = await pageCounts(c.env.DB, a.scope, workingWindows(calendar, a.scope.from, a.scope.to));
+      const working = workingWindows(calendarOf(query), a.scope.from, a.scope.to);
+      const counts = await pageCounts(c.env.DB, a.scope, working);
       const report = notificationReport(counts, localDates(query.tz, a.scope.from, a.scope.to));
       return answer(c, 'notifications', query, a.scope, report, notificationCsv);
     },

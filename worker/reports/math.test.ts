@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csv } from './csv';
-import { loadHours as hoursOf, onCallByUser, workingCalendar, type WorkingHours } from './load';
+import { loadHours as hoursOf, onCallByUser, workingCalendar, workingWindows, type WorkingHours } from './load';
 import type { HolidayCalendar } from '../schedule/holidays';
 import type { Interval } from '../schedule/schedule';
 import { summarize } from './stats';
@@ -109,5 +109,20 @@ describe('on-call load', () => {
     // Monday after the spring change: business hours are 09:00–18:00 EDT, 13:00–22:00 UTC.
     const monday = [{ start: at('2026-03-09T12:00:00Z'), end: at('2026-03-09T14:00:00Z') }];
     expect(loadHours(monday, 'America/New_York', WORKING, 'none')).toMatchObject({ business: 1, off_hours: 1 });
+  });
+
+  it("gives the working hours of a range's workdays as instants, cut to the range, on either side of a change of clocks", () => {
+    // Friday 6 March to Tuesday 10 March 2026 in New York, from Friday 10:00 EST; the clocks go forward on Sunday.
+    const calendar = workingCalendar('America/New_York', WORKING, 'none');
+    expect(workingWindows(calendar, at('2026-03-06T15:00:00Z'), at('2026-03-10T05:00:00Z'))).toEqual([
+      ['2026-03-06T15:00:00.000Z', '2026-03-06T23:00:00.000Z'],
+      ['2026-03-09T13:00:00.000Z', '2026-03-09T22:00:00.000Z'],
+    ]);
+    // In Seoul, 2 March 2026 (삼일절's substitute day) is no workday with the Korean calendar.
+    const week = [at('2026-03-01T15:00:00Z'), at('2026-03-03T15:00:00Z')] as const;
+    expect(workingWindows(workingCalendar('Asia/Seoul', WORKING, 'KR'), ...week)).toEqual([
+      ['2026-03-03T00:00:00.000Z', '2026-03-03T09:00:00.000Z'],
+    ]);
+    expect(workingWindows(workingCalendar('Asia/Seoul', WORKING, 'none'), ...week)).toHaveLength(2);
   });
 });

@@ -54,11 +54,11 @@ function incidentsIn(scope: Scope): { where: string; params: unknown[] } {
 }
 
 /** The pages in scope, as `n`: due in the range, for incidents of the services covered. */
-function pagesIn(scope: Scope): { from: string; where: string; params: unknown[] } {
+function pagesIn(scope: Scope, due = 'n.due_at'): { from: string; where: string; params: unknown[] } {
   const services = pagesOf(scope);
   return {
     from: services.from,
-    where: `n.kind = 'page' AND n.due_at >= ? AND n.due_at < ?${services.where}`,
+    where: `n.kind = 'page' AND ${due} >= ? AND ${due} < ?${services.where}`,
     params: [scope.from.toISOString(), scope.to.toISOString(), ...services.params],
   };
 }
@@ -79,10 +79,7 @@ function pagesOf(scope: Scope): { from: string; where: string; params: unknown[]
  * since with ANALYZE's statistics SQLite would rather skip through the user index for it and then
  * sort every page: a year of them took ten times as long.
  */
-function pagesGrouped(scope: Scope): { from: string; where: string; params: unknown[] } {
-  const pages = pagesIn(scope);
-  return { ...pages, where: pages.where.replace('n.due_at >= ? AND n.due_at < ?', '+n.due_at >= ? AND +n.due_at < ?') };
-}
+const pagesGrouped = (scope: Scope) => pagesIn(scope, '+n.due_at');
 
 async function all<T>(d1: D1Database, query: string, params: unknown[]): Promise<T[]> {
   return (
