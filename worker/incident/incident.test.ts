@@ -1,6 +1,9 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, drain, postEvent, setUpIntegration } from '../test/helpers';
+import { incidentObjectName } from './commands';
+import { IncidentObject } from './object';
 
 let key: string;
 let integrationId: string;
@@ -184,6 +187,41 @@ describe('the outbox', () => {
       },
       { timeout: 10_000, interval: 100 },
     );
+  });
+
+  it('marks what D1 has with the next commit, and a restart that forgot the marks doubles nothing', async () => {
+    const object = env.INCIDENTS.getByName(incidentObjectName(integrationId, 'marks-1'));
+    const synced = () =>
+      runInDurableObject(object, (_instance, state) => ({
+        incident: state.storage.sql.exec<{ n: number }>('SELECT synced_revision AS n FROM incidents').one().n,
+        timeline: state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM timeline WHERE synced = 1').one().n,
+      }));
+    const inD1 = async (id: string) => {
+      const count = (table: string) =>
+        env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE incident_id = ?`).bind(id).first<number>('n');
+      const status = await env.DB.prepare('SELECT status FROM incidents WHERE id = ?').bind(id).first<string>('status');
+      return { status, alerts: await count('alerts'), timeline: await count('timeline_entries') };
+    };
+    const open = await postEvent(key, { summary: 'marks', event_id: 'marks-1' });
+    const id = open.body.incident_id as string;
+    await vi.waitFor(async () => expect((await inD1(id)).alerts).toBe(1), { timeout: 3_000, interval: 50 });
+    // The copy that emptied the outbox wrote no marks of its own: that commit is a disk sync saved.
+    expect(await synced()).toEqual({ incident: 0, timeline: 0 });
+
+    await postEvent(key, { summary: 'marks', event_id: 'marks-1', status: 'ack' });
+    // The acknowledgement's commit carried them (its own change copies 100 ms later).
+    expect((await synced()).incident).toBe(1);
+    await vi.waitFor(async () => expect((await inD1(id)).status).toBe('acknowledged'), {
+      timeout: 3_000,
+      interval: 50,
+    });
+    const copied = await inD1(id);
+
+    // A restarted object knows no marks: it copies the unmarked again, and D1 takes it once.
+    await runInDurableObject(object, (_instance, state) => new IncidentObject(state, env).alarm());
+    expect(await inD1(id)).toEqual(copied);
+    const { body } = await api('GET', `/incidents/${id}`);
+    expect(body).toMatchObject({ status: 'acknowledged', alert_count: 1 });
   });
 
   it('keeps every accepted change while D1 fails, and delivers it once D1 is back', async () => {

@@ -13,6 +13,7 @@ import { unsendable, type IncidentJob, type PageJob, type UpdateJob } from '../n
 import type { Delivery } from '../notify/provider';
 import type { Actor } from '../vocabulary';
 import { CoalescedWork } from './coalesced';
+import { CopyMarks, KEPT_ALERTS } from './copy-marks';
 import {
   incidentId,
   type CommandResult,
@@ -40,8 +41,6 @@ const QUEUE_BATCH_BYTES = 250 * 1024;
 const DRAIN_SAFETY_MS = 10_000;
 const MAX_RETRY_MS = 60_000;
 const BACKSTOP_MS = 5_000;
-/** The alerts an incident object keeps of each incident (D1 keeps them all). */
-const KEPT_ALERTS = 100;
 const TIMELINE_LIMIT = 500;
 const backoff = (failures: number) => Math.min(1000 * 2 ** failures, MAX_RETRY_MS);
 
@@ -61,8 +60,9 @@ export class IncidentObject extends DurableObject<Env> {
    */
   private copyPending = false;
   private pagesPending = false;
-  /** Every timeline entry and alert up to these sequence numbers is in D1. */
-  private readonly copiedThrough = { timeline: 0, alerts: 0 };
+  private readonly marks = new CopyMarks();
+  /** Counts commits, so that a drain knows whether anything came while it copied. */
+  private changes = 0;
   private readonly queue = new CoalescedWork(
     'incident pages',
     () => this.sendPages(),
@@ -246,6 +246,7 @@ export class IncidentObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    if (this.marks.pending) this.ctx.storage.transactionSync(() => this.marks.write(this.sql));
     // Timers first, so that what they fire leaves in the same drains.
     await this.timers.run();
     await Promise.all([this.queue.run(), this.copy.run()]);
@@ -314,6 +315,7 @@ export class IncidentObject extends DurableObject<Env> {
     const now = new Date().toISOString();
     const statusBefore = incident ? this.find(incident.id)?.status : undefined;
     this.ctx.storage.transactionSync(() => {
+      this.marks.write(sql);
       if (incident) {
         const isNew = incident.id !== this.latest?.id && this.find(incident.id) === null;
         if (isNew) this.ordinal += 1;
@@ -385,6 +387,7 @@ export class IncidentObject extends DurableObject<Env> {
     ) {
       this.latest = incident;
     }
+    this.changes += 1;
     this.copyPending = true;
     if (incident && statusBefore !== undefined && statusBefore !== incident.status) void this.rewriteMessages(incident);
     if (jobs.length > 0) {
@@ -501,33 +504,57 @@ export class IncidentObject extends DurableObject<Env> {
     return rows.length === QUEUE_BATCH;
   }
 
-  /** Copies one batch of what D1 does not have yet through the D1 writer; answers whether more waits. */
+  /**
+   * Copies one batch of what D1 does not have yet through the D1 writer; answers whether more waits.
+   * The marks of a batch that emptied the outbox wait for the next commit (see copy-marks.ts).
+   */
   private async copyToD1(): Promise<boolean> {
     if (this.version === 0) return false;
     const sql = this.sql;
+    const marks = this.marks;
+    const changes = this.changes;
     const incidents = sql
-      .exec<{ state: string; revision: number; escalation: string | null; updated_at: string }>(
-        'SELECT state, revision, escalation, updated_at FROM incidents WHERE synced_revision < revision',
+      .exec<{ id: string; state: string; revision: number; escalation: string | null; updated_at: string }>(
+        'SELECT id, state, revision, escalation, updated_at FROM incidents WHERE synced_revision < revision',
       )
-      .toArray();
-    const unsynced = (table: 'timeline' | 'alerts', column: 'entry' | 'record') =>
-      sql
-        .exec<{ seq: number; id: string; incident_id: string; body: string }>(
-          `SELECT seq, id, incident_id, body FROM (
-             SELECT seq, id, incident_id, ${column} AS body,
-               sum(length(${column})) OVER (ORDER BY seq) - length(${column}) AS before
-             FROM ${table} WHERE seq > ? AND synced = 0)
-           WHERE before < ? ORDER BY seq LIMIT ?`,
-          this.copiedThrough[table],
-          DRAIN_BYTES,
+      .toArray()
+      .filter((row) => !marks.hasIncident(row.id, row.revision));
+    let full = false;
+    // Sizes first, so that a backlog of large alerts is read only as far as the byte budget.
+    const unsynced = (table: 'timeline' | 'alerts', column: 'entry' | 'record') => {
+      const after = marks.through[table];
+      const sizes = sql
+        .exec<{ seq: number; bytes: number }>(
+          `SELECT seq, length(${column}) AS bytes FROM ${table} WHERE seq > ? AND synced = 0 ORDER BY seq LIMIT ?`,
+          after,
           DRAIN_BATCH,
         )
         .toArray();
+      let bytes = 0;
+      let taken = 0;
+      while (taken < sizes.length && (taken === 0 || bytes + sizes[taken]!.bytes <= DRAIN_BYTES)) {
+        bytes += sizes[taken]!.bytes;
+        taken += 1;
+      }
+      if (taken === 0) return [];
+      if (taken < sizes.length || sizes.length === DRAIN_BATCH) full = true;
+      return sql
+        .exec<{ seq: number; id: string; incident_id: string; body: string }>(
+          `SELECT seq, id, incident_id, ${column} AS body FROM ${table} WHERE seq > ? AND seq <= ? AND synced = 0 ORDER BY seq`,
+          after,
+          sizes[taken - 1]!.seq,
+        )
+        .toArray();
+    };
     const timeline = unsynced('timeline', 'entry');
     const alerts = unsynced('alerts', 'record');
-    const pages = sql
+    const unsyncedPages = sql
       .exec<PageRow & { id: string }>('SELECT id, job, record FROM pages WHERE synced = 0 LIMIT ?', DRAIN_BATCH)
       .toArray();
+    if (unsyncedPages.length === DRAIN_BATCH) full = true;
+    const pages = unsyncedPages
+      .map((row) => ({ id: row.id, page: pageOf(row), bytes: row.job.length + row.record.length }))
+      .filter(({ id, page }) => !marks.hasPage(id, page.revision));
     if (incidents.length + timeline.length + alerts.length + pages.length === 0) {
       this.copyPending = false;
       return false;
@@ -549,48 +576,25 @@ export class IncidentObject extends DurableObject<Env> {
     const records: QueuedRecord[] = [
       ...timeline.map((r) => ({ kind: 'timeline' as const, ...logged(r), entry: parse<TimelineEntry>(r.body) })),
       ...alerts.map((r) => ({ kind: 'alert' as const, ...logged(r), alert: parse<AlertRecord>(r.body) })),
-      ...pages.map((p) => {
-        const page = pageOf(p);
-        return { id: p.id, incidentId: page.job.incidentId, seq: 0, ...recordRow(page, new Date()) };
-      }),
+      ...pages.map(({ id, page }) => ({ id, incidentId: page.job.incidentId, seq: 0, ...recordRow(page, new Date()) })),
     ];
     const bytes =
       incidents.reduce((n, r) => n + r.state.length, 0) +
       [...timeline, ...alerts].reduce((n, r) => n + r.body.length, 0) +
-      pages.reduce((n, p) => n + p.job.length + p.record.length, 0);
+      pages.reduce((n, p) => n + p.bytes, 0);
     await copyToD1(this.env, { rows, records, bytes });
 
-    const seqs = (list: { seq: number }[]) => JSON.stringify(list.map((r) => r.seq));
-    this.ctx.storage.transactionSync(() => {
-      sql.exec('UPDATE timeline SET synced = 1 WHERE seq IN (SELECT value FROM json_each(?))', seqs(timeline));
-      sql.exec('UPDATE alerts SET synced = 1 WHERE seq IN (SELECT value FROM json_each(?))', seqs(alerts));
-      sql.exec(
-        'UPDATE pages SET synced = 1 WHERE id IN (SELECT value FROM json_each(?))',
-        JSON.stringify(pages.map((p) => p.id)),
-      );
-      for (const row of rows) {
-        sql.exec(
-          'UPDATE incidents SET synced_revision = ? WHERE id = ? AND synced_revision < ?',
-          row.revision,
-          row.id,
-          row.revision,
-        );
-      }
-      // The object keeps each incident's latest alerts; D1 has them all.
-      for (const id of new Set(alerts.map((a) => a.incident_id))) {
-        sql.exec(
-          `DELETE FROM alerts WHERE incident_id = ? AND synced = 1 AND seq <=
-             (SELECT seq FROM alerts WHERE incident_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-          id,
-          id,
-          KEPT_ALERTS,
-        );
-      }
+    marks.copied({
+      incidents: rows,
+      pages: pages.map(({ id, page }) => ({ id, revision: page.revision })),
+      timeline,
+      alerts,
     });
-    this.copiedThrough.timeline = timeline.at(-1)?.seq ?? this.copiedThrough.timeline;
-    this.copiedThrough.alerts = alerts.at(-1)?.seq ?? this.copiedThrough.alerts;
-    // More may have come meanwhile: the next pass looks, and finds nothing when it is done.
-    return true;
+    // A backlog's next batch reads past these rows only once they are marked: mark them now.
+    if (full) this.ctx.storage.transactionSync(() => marks.write(sql));
+    // A change committed while this batch copied asked for another pass (CoalescedWork): it is pending.
+    if (!full && this.changes === changes) this.copyPending = false;
+    return full;
   }
 
   private nextTimerDue(): number | null {
