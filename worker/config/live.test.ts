@@ -39,6 +39,31 @@ describe('the live configuration', () => {
     );
   });
 
+  it('serves a copy just past its TTL at once, while one load refreshes it', async () => {
+    const { key } = await setUpIntegration('live-stale');
+    await postEvent(key, { summary: 'warm', event_id: 'stale-warm' });
+    const database = Object.getPrototypeOf(env.DB) as { batch: (...args: unknown[]) => Promise<unknown> };
+    const batch = database.batch;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const held = vi.spyOn(database, 'batch').mockImplementation(async function (this: unknown, ...args) {
+      await gate;
+      return batch.apply(this, args);
+    });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 2_000);
+      // D1 does not answer yet: the request is answered from the copy a second past its TTL.
+      const answer = await postEvent(key, { summary: 'while D1 is slow', event_id: 'stale-1' });
+      expect(answer.status).toBe(202);
+      expect(held).toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+      open();
+      held.mockRestore();
+    }
+  });
+
   it('serves an isolate that starts while D1 is down from the last copy any isolate loaded', async () => {
     const { key } = await setUpIntegration('live-cold', 'key-live-cold-0123456789');
     expect((await postEvent(key, { summary: 'loads the configuration', event_id: 'cold-0' })).status).toBe(202);

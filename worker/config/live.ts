@@ -1,7 +1,9 @@
 // The configuration as the hot paths read it (ingest, escalation, handoff notices): loaded from D1
 // at most once per TTL in each isolate, and marked stale in this isolate whenever a change is
-// applied. Another isolate may act on the previous configuration for at most TTL_MS after a change:
-// a deleted integration key is refused everywhere within that second.
+// applied. Another isolate may act on the previous configuration for TTL_MS after a change and the
+// time one load takes: a deleted integration key is refused everywhere within about a second. A
+// copy past its TTL serves on while one load refreshes it, so that a busy isolate never holds its
+// requests for D1 (each second, they queued behind the copies D1 was writing: the ingest tail).
 //
 // D1 never stands between an alert and a page: when it cannot be read, the last configuration this
 // isolate loaded serves on (stale by at most the outage, and logged). One load is in flight per
@@ -14,6 +16,8 @@ import { loadConfig } from './store';
 import { configSnapshot } from './snapshot-object';
 
 const TTL_MS = 1000;
+/** How long past its TTL a copy serves while it is refreshed; an isolate idle for longer waits for D1. */
+const STALE_MS = 10_000;
 /** How long a caller waits for a load that another request started before starting its own. */
 const SHARED_LOAD_WAIT_MS = 1000;
 
@@ -36,7 +40,17 @@ export async function liveConfig(env: ConfigSource, keepAlive?: KeepAlive): Prom
   const fresh = freshLiveConfig();
   if (fresh) return fresh;
   const now = Date.now();
-  if (loading && now - loading.startedAt < SHARED_LOAD_WAIT_MS) {
+  const loadUnderWay = loading !== null && now - loading.startedAt < SHARED_LOAD_WAIT_MS;
+  if (
+    cached &&
+    cached.generation === generation &&
+    cached.loadedAt <= now &&
+    now < cached.loadedAt + TTL_MS + STALE_MS
+  ) {
+    if (!loadUnderWay) void load(env, keepAlive).catch(() => undefined);
+    return cached.stored;
+  }
+  if (loading && loadUnderWay) {
     const shared = await Promise.race([
       loading.promise.catch(() => null),
       new Promise<null>((resolve) => setTimeout(() => resolve(null), SHARED_LOAD_WAIT_MS)),

@@ -54,6 +54,8 @@ export class IncidentObject extends DurableObject<Env> {
   private ordinal = 0;
   /** When the alarm is known to be set for; null when unknown or not set. */
   private alarmAt: number | null = null;
+  /** When the earliest timer is due (null: none); undefined until read again after timers change. */
+  private timerDue: number | null | undefined = undefined;
   /**
    * Whether each destination still has work, kept in memory so that no change scans the tables for
    * it: read once when the object starts, set by every change, cleared by a drain that finds nothing.
@@ -83,7 +85,10 @@ export class IncidentObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.version = schemaVersion(ctx.storage.sql);
-    if (this.version === 0) return;
+    if (this.version === 0) {
+      this.timerDue = null;
+      return;
+    }
     const row = this.sql
       .exec<{ state: string; ordinal: number }>('SELECT state, ordinal FROM incidents ORDER BY ordinal DESC LIMIT 1')
       .toArray()[0];
@@ -368,6 +373,7 @@ export class IncidentObject extends DurableObject<Env> {
           recordJson(page),
         );
       }
+      if (firedTimer || cancel.length > 0 || timers.length > 0) this.timerDue = undefined;
       if (firedTimer) sql.exec('DELETE FROM timers WHERE id = ?', firedTimer);
       for (const kind of cancel) sql.exec('DELETE FROM timers WHERE incident_id = ? AND kind = ?', id, kind);
       for (const timer of timers) {
@@ -452,6 +458,7 @@ export class IncidentObject extends DurableObject<Env> {
     const incident = this.find(still.incident_id);
     if (incident === null) {
       this.sql.exec('DELETE FROM timers WHERE id = ?', timer.id);
+      this.timerDue = undefined;
       return true;
     }
     this.apply(incident, input, config, timer.id);
@@ -598,8 +605,11 @@ export class IncidentObject extends DurableObject<Env> {
   }
 
   private nextTimerDue(): number | null {
-    const row = this.sql.exec<{ due: number }>('SELECT due FROM timers ORDER BY due LIMIT 1').toArray()[0];
-    return row ? row.due : null;
+    if (this.timerDue === undefined) {
+      const row = this.sql.exec<{ due: number }>('SELECT due FROM timers ORDER BY due LIMIT 1').toArray()[0];
+      this.timerDue = row ? row.due : null;
+    }
+    return this.timerDue;
   }
 
   /**

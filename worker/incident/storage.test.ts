@@ -3,7 +3,10 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { migrate, migrations, SCHEMA_VERSION, schemaVersion } from './storage';
 
-/** Every table's columns as SQLite reports them (the declared text differs after an ALTER). */
+/**
+ * Every table's columns as SQLite reports them (the declared text differs after an ALTER). A key
+ * column counts as a key alone: a WITHOUT ROWID table makes its keys NOT NULL by itself.
+ */
 function shapes(sql: SqlStorage): unknown[] {
   const tables = sql
     .exec<{ name: string }>(
@@ -12,7 +15,12 @@ function shapes(sql: SqlStorage): unknown[] {
     .toArray();
   return tables.map(({ name }) => ({
     name,
-    columns: sql.exec(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${name}')`).toArray(),
+    columns: sql
+      .exec<{ name: string; type: string; notnull: number; dflt_value: string | null; pk: number }>(
+        `SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${name}')`,
+      )
+      .toArray()
+      .map((c) => ({ ...c, notnull: c.pk > 0 ? 'key' : c.notnull })),
   }));
 }
 
