@@ -23,12 +23,14 @@ export class SequenceObject extends DurableObject<Env> {
     this.demand = [...this.demand.filter((at) => at > now - DEMAND_WINDOW_MS).slice(1 - MAX_BLOCK), now];
     const counter = this.counter(name);
     if (counter.next > counter.reserved) {
-      counter.reserved = counter.next + this.demand.length - 1;
+      const reserved = counter.next + this.demand.length - 1;
+      // Stored before it counts: a failed write hands out nothing it did not reserve.
       this.ctx.storage.sql.exec(
         'INSERT INTO sequences (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
         name,
-        counter.reserved,
+        reserved,
       );
+      counter.reserved = reserved;
     }
     return counter.next++;
   }
