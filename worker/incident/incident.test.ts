@@ -2,6 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { api, drain, postEvent, setUpIntegration } from '../test/helpers';
+import type { PageJob } from '../notify/job';
 import { incidentObjectName } from './commands';
 import { IncidentObject } from './object';
 
@@ -167,6 +168,9 @@ describe('concurrency', () => {
   });
 });
 
+const inD1Status = (id: string) =>
+  env.DB.prepare('SELECT status FROM incidents WHERE id = ?').bind(id).first<string>('status');
+
 describe('the outbox', () => {
   it('drains a storm of large events into D1 in statements D1 accepts', async () => {
     const big = 'x'.repeat(400 * 1024);
@@ -222,6 +226,48 @@ describe('the outbox', () => {
     expect(await inD1(id)).toEqual(copied);
     const { body } = await api('GET', `/incidents/${id}`);
     expect(body).toMatchObject({ status: 'acknowledged', alert_count: 1 });
+  });
+
+  it('copies a page again when it changed while its earlier copy was on the way to D1', async () => {
+    const open = await postEvent(key, { summary: 'page race', event_id: 'race-1', urgency: 'high' });
+    const incidentId = open.body.incident_id as string;
+    const object = env.INCIDENTS.getByName(incidentObjectName(integrationId, 'race-1'));
+    const job: PageJob = {
+      kind: 'page',
+      id: `${incidentId}:race`,
+      user: 'kim',
+      contactMethod: { id: 'kim-sms', type: 'sms', address: '+821000000001' },
+      attempt: 1,
+      dueAt: new Date().toISOString(),
+      locale: 'en',
+      timeZone: 'UTC',
+      incidentId,
+      incidentNumber: open.body.incident_number as number,
+      summary: 'page race',
+      urgency: 'high',
+      service: null,
+      stopWhen: 'acknowledged',
+    };
+    const status = () => env.DB.prepare('SELECT status FROM notifications WHERE id = ?').bind(job.id).first('status');
+    await vi.waitFor(async () => expect((await inD1Status(incidentId)) !== null).toBe(true), { timeout: 3_000 });
+    // D1 takes no batch until the gate opens: the copy of the claimed page waits on the way.
+    const database = Object.getPrototypeOf(env.DB) as { batch: (...args: unknown[]) => Promise<unknown> };
+    const batch = database.batch;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const held = vi.spyOn(database, 'batch').mockImplementation(async function (this: unknown, ...args) {
+      await gate;
+      return batch.apply(this, args);
+    });
+    try {
+      expect((await object.pageDue(job)).answer).toBe('send');
+      await vi.waitFor(() => expect(held).toHaveBeenCalled(), { timeout: 3_000 });
+      await object.pageSent(job, { status: 'sent', providerMessageId: 'sm-1' }, 'twilio');
+    } finally {
+      release();
+      held.mockRestore();
+    }
+    await vi.waitFor(async () => expect(await status()).toBe('sent'), { timeout: 3_000, interval: 50 });
   });
 
   it('keeps every accepted change while D1 fails, and delivers it once D1 is back', async () => {
