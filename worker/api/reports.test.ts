@@ -536,4 +536,37 @@ describe('reports from the real pipeline', () => {
     expect(body.rows[0]).toMatchObject({ acknowledged_by: 'ben', service: 'blog', escalation_policy: 'quiet' });
     expect(body.rows[0].seconds_to_acknowledge).toBeGreaterThanOrEqual(0);
   });
+
+  it('names a deleted service and integration by the handle they last had', async () => {
+    const at = '2025-06-02T03:00:00.000Z';
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO services (id, handle, name, definition, created_at, updated_at, deleted_at)
+         VALUES ('svc-gone', 'old-shop', 'Old shop', '{}', ?, ?, ?)`,
+      ).bind(at, at, at),
+      env.DB.prepare(
+        `INSERT INTO integrations (id, handle, name, definition, created_at, updated_at, deleted_at, type, key, service_id)
+         VALUES ('int-gone', 'old-shop-am', 'Old shop AM', '{}', ?, ?, ?, 'alertmanager', 'gone-key', 'svc-gone')`,
+      ).bind(at, at, at),
+    ]);
+    ids['services:old-shop'] = 'svc-gone';
+    ids['integrations:old-shop-am'] = 'int-gone';
+    await insertIncident({
+      id: 'gone-1',
+      number: 900,
+      service: 'old-shop',
+      integration: 'old-shop-am',
+      policy: 'main',
+      event: 'gone-1',
+      summary: 'Before the service went',
+      alerts: 1,
+      created: '2025-06-01T03:00:00.000Z',
+    });
+    const june = 'from=2025-06-01T00:00:00Z&to=2025-06-02T00:00:00Z';
+    const { body } = await api('GET', `/reports/incidents?${june}`);
+    expect(body.by_service).toEqual([{ key: 'old-shop (deleted)', count: 1 }]);
+    expect(body.by_integration).toEqual([{ key: 'old-shop-am (deleted)', count: 1 }]);
+    const rows = (await api('GET', `/reports/incidents/rows?${june}`)).body.rows;
+    expect(rows[0]).toMatchObject({ service: 'old-shop (deleted)' });
+  });
 });

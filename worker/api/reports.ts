@@ -5,7 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Configuration } from '../config/document';
-import { loadConfig, type StoredConfig } from '../config/store';
+import { deletedHandles, loadConfig, type StoredConfig } from '../config/store';
 import { HttpError } from '../http';
 import { csv, csvLine, BOM, type Cell } from '../reports/csv';
 import {
@@ -181,6 +181,12 @@ function handleOf(stored: StoredConfig, kind: 'services' | 'teams', value: strin
   return badQuery(field, `no ${kind === 'services' ? 'service' : 'team'} is named ${value}`);
 }
 
+/** A deleted object's history goes under the handle it last had. */
+const deleted = (handles: Map<string, string>, id: string) => {
+  const handle = handles.get(id);
+  return handle === undefined ? id : `${handle} (deleted)`;
+};
+
 interface Asked {
   scope: Scope;
   stored: StoredConfig;
@@ -191,7 +197,11 @@ interface Asked {
 
 async function asked(c: Context<ApiEnv>, query: ReportQuery): Promise<Asked> {
   const { from, to } = rangeOf(query, new Date());
-  const stored = await loadConfig(c.env.DB);
+  const [stored, deletedServices, deletedIntegrations] = await Promise.all([
+    loadConfig(c.env.DB),
+    deletedHandles(c.env.DB, 'services'),
+    deletedHandles(c.env.DB, 'integrations'),
+  ]);
   const { config, ids } = stored;
   const service = query.service ? handleOf(stored, 'services', query.service, 'service') : null;
   const team = query.team ? handleOf(stored, 'teams', query.team, 'team') : null;
@@ -206,8 +216,8 @@ async function asked(c: Context<ApiEnv>, query: ReportQuery): Promise<Asked> {
     service,
     team,
     names: {
-      service: (id) => serviceHandles.get(id) ?? id,
-      integration: (id) => integrationHandles.get(id) ?? id,
+      service: (id) => serviceHandles.get(id) ?? deleted(deletedServices, id),
+      integration: (id) => integrationHandles.get(id) ?? deleted(deletedIntegrations, id),
       teamOf: (id) => teams.get(id) ?? null,
     },
   };

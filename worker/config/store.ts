@@ -1,5 +1,5 @@
 // Reads the live configuration from D1 and writes a plan to it in one batch (one transaction).
-import { eq, gt, isNull, sql } from 'drizzle-orm';
+import { eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { drizzle } from 'drizzle-orm/d1';
 import {
@@ -49,6 +49,16 @@ export function generateIntegrationKey(): string {
 }
 
 type Db = ReturnType<typeof drizzle>;
+
+/** The handles that deleted objects last had, by internal id: for history that outlives them (reports). */
+export async function deletedHandles(d1: D1Database, kind: 'services' | 'integrations'): Promise<Map<string, string>> {
+  const table = tables[kind];
+  const rows = await drizzle(d1)
+    .select({ id: table.id, handle: table.handle })
+    .from(table)
+    .where(isNotNull(table.deletedAt));
+  return new Map(rows.map((row) => [row.id, row.handle]));
+}
 
 export async function loadConfig(d1: D1Database, now = new Date()): Promise<StoredConfig> {
   const db = drizzle(d1);
