@@ -12,18 +12,38 @@ import type { ApiEnv, Principal } from './auth';
 import { auditorOf } from './audit';
 import { applyOrReject, requireMatch } from './config';
 
+/** A partial change: a field left out stays as it is, and an optional field given null is removed. */
+export type Patch<T> = { [K in keyof T]?: T[K] | (undefined extends T[K] ? null : never) };
+
 /**
- * The schema of a partial change of an object: every field optional, and a field left out stays
- * as it is (its default is not filled in, as `.partial()` of a field with a default would).
+ * The schema of a partial change of an object (JSON merge patch): every field optional, a field
+ * left out stays as it is (its default is not filled in, as `.partial()` of a field with a default
+ * would), and an optional field or one with a default may be null, which removes it. A required
+ * field refuses null, naming the field.
  */
-export function patchSchema<T extends z.ZodObject>(schema: T): z.ZodType<Partial<z.output<T>>> {
+export function patchSchema<T extends z.ZodObject>(schema: T): z.ZodType<Patch<z.output<T>>> {
   const shape = Object.fromEntries(
-    Object.entries(schema.shape).map(([key, field]) => [
-      key,
-      (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional(),
-    ]),
+    Object.entries(schema.shape).map(([key, field]) => {
+      const type = field as z.ZodType;
+      if (type instanceof z.ZodDefault) return [key, (type.unwrap() as z.ZodType).nullable().optional()];
+      return [key, type instanceof z.ZodOptional ? type.nullable() : type.optional()];
+    }),
   );
-  return z.object(shape).strict() as unknown as z.ZodType<Partial<z.output<T>>>;
+  return z.object(shape).strict() as unknown as z.ZodType<Patch<z.output<T>>>;
+}
+
+/** The object with the patch applied: null removes a field, or puts back its default if it has one. */
+export function patched<T extends object>(schema: z.ZodType, before: T, patch: object): T {
+  const shape: Record<string, unknown> = schema instanceof z.ZodObject ? schema.shape : {};
+  const after: Record<string, unknown> = { ...(before as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(patch)) {
+    const field = shape[key];
+    if (value === undefined) continue;
+    if (value !== null) after[key] = value;
+    else if (field instanceof z.ZodDefault) after[key] = field.parse(undefined);
+    else delete after[key];
+  }
+  return after as T;
 }
 
 export const noun: Record<Kind, string> = {

@@ -20,7 +20,7 @@ import {
 import { loadConfig } from '../config/store';
 import { emailAddressOf } from '../ingest/adapters/email';
 import { administersTeam, configures, mayAddOverride } from '../permissions';
-import { changeOne, currentOne, noun, patchSchema, tagged, type Authorize } from './objects';
+import { changeOne, currentOne, noun, patched, patchSchema, tagged, type Authorize } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 import { policiesWithGaps, policyWithGapsSchema, scheduleRowJson, scheduleSchema } from './schedules';
 
@@ -219,7 +219,7 @@ function wholeObjectRoutes<K extends 'schedules' | 'escalation_policies'>(
       const item = await changeOne(c, {
         kind,
         target: c.req.valid('param').id,
-        edit: (before) => validate(schema, { ...before, ...patch }),
+        edit: (before) => validate(schema, patched(schema, before!, patch)),
         authorize: byTeam(kind),
       });
       return c.json(await answerOne(c, kind, item!.id));
@@ -347,7 +347,7 @@ openapi(
     const service = await changeOne(c, {
       kind: 'services',
       target: c.req.valid('param').id,
-      edit: (before) => ({ ...before!, ...update }),
+      edit: (before) => patched(serviceConfigSchema, before!, update),
       authorize: byTeam('services'),
     });
     await answerOne(c, 'services', service!.id);
@@ -446,7 +446,7 @@ openapi(
     const integration = await changeOne(c, {
       kind: 'integrations',
       target: c.req.valid('param').id,
-      edit: (before) => ({ ...before!, ...update }),
+      edit: (before) => patched(integrationConfigSchema, before!, update),
       authorize: byTeam('integrations'),
     });
     await answerOne(c, 'integrations', integration!.id);

@@ -9,7 +9,7 @@ import { loadConfig } from '../config/store';
 import { HttpError } from '../http';
 import { administersTeam, configures } from '../permissions';
 import type { ApiEnv } from './auth';
-import { changeOne, currentOne, patchSchema, tagged, type Authorize } from './objects';
+import { changeOne, currentOne, patched, patchSchema, tagged, type Authorize } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
 export const teamCreateSchema = teamConfigSchema.meta({ id: 'TeamCreate' });
@@ -101,7 +101,7 @@ openapi(
     const team = await changeOne(c, {
       kind: 'teams',
       target: c.req.valid('param').id,
-      edit: (before) => ({ ...before!, ...update }),
+      edit: (before) => patched(teamConfigSchema, before!, update),
       authorize: authorizeTeam,
     });
     return c.json(await answerTeam(c, team!.id));

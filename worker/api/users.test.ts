@@ -77,6 +77,25 @@ describe('users, one at a time', () => {
     expect((await api('PATCH', '/users/ada', { name: 'Not Ada' }, pat)).status).toBe(403);
   });
 
+  it('clears an optional field given null (merge patch), and refuses null for a required one', async () => {
+    const { ada, pat } = await setUp();
+    const cleared = await api('PATCH', '/users/pat', { phone: null, locale: null, name: 'Pat' }, ada);
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+    expect(cleared.body).not.toHaveProperty('phone');
+    expect(cleared.body).toMatchObject({ name: 'Pat', locale: 'en', email: 'pat@example.com' });
+    const required = await api('PATCH', '/users/pat', { name: null }, ada);
+    expect(required.status).toBe(400);
+    expect(required.body.fields.map((f: { field: string }) => f.field)).toEqual(['name']);
+    // Clearing a field is changing it: a responder may not drop their own email either.
+    expect((await api('PATCH', '/users/pat', { email: null }, pat)).status).toBe(403);
+    const service = await api('POST', '/services', { id: 'web', name: 'Web', description: 'front' }, ada);
+    expect(service.status, JSON.stringify(service.body)).toBe(201);
+    const plain = await api('PATCH', '/services/web', { description: null, routing: null }, ada);
+    expect(plain.status, JSON.stringify(plain.body)).toBe(200);
+    expect(plain.body).not.toHaveProperty('description');
+    expect(plain.body.routing).toEqual({ no_one: true });
+  });
+
   it('lets a responder or an observer change their own profile, but not their role, id or email', async () => {
     const { otto, pat } = await setUp();
     const profile = {

@@ -23,7 +23,7 @@ import {
   startOf,
   verifiedOf,
 } from './notifications';
-import { changeOne, currentOne, patchSchema, tagged, type Authorize } from './objects';
+import { changeOne, currentOne, patched, patchSchema, tagged, type Authorize } from './objects';
 import { apiApp, apiRoute, idParams, json, openapi } from './route';
 
 export const userCreateSchema = userConfigSchema.meta({ id: 'UserCreate' });
@@ -189,7 +189,7 @@ openapi(
     const user = await changeOne(c, {
       kind: 'users',
       target: c.req.valid('param').id,
-      edit: (before) => ({ ...before!, ...update }),
+      edit: (before) => patched(userConfigSchema, before!, update),
       authorize: configures(c.get('principal')) ? authorizeUser : authorizeSelf,
     });
     return c.json(await answerUser(c, user!.id));

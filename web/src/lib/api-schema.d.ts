@@ -3993,8 +3993,8 @@ export interface components {
         ServiceUpdate: {
             id?: string;
             name?: string;
-            description?: string;
-            team?: string;
+            description?: string | null;
+            team?: string | null;
             routing?: {
                 escalation_policy: string;
             } | {
@@ -4004,9 +4004,9 @@ export interface components {
             } | {
                 /** @enum {boolean} */
                 no_one: true;
-            };
-            acknowledgement_timeout_minutes?: number;
-            auto_resolve_timeout_minutes?: number;
+            } | null;
+            acknowledgement_timeout_minutes?: number | null;
+            auto_resolve_timeout_minutes?: number | null;
             suppression_rules?: {
                 when: {
                     all: {
@@ -4032,12 +4032,12 @@ export interface components {
                     urgency: "highest" | "high" | "medium" | "low" | "lowest" | "none";
                 };
                 name?: string;
-            }[];
-            transient_pause_minutes?: number;
+            }[] | null;
+            transient_pause_minutes?: number | null;
             flapping?: {
                 count: number;
                 minutes: number;
-            };
+            } | null;
             support_hours?: {
                 time_zone: string;
                 days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
@@ -4065,7 +4065,7 @@ export interface components {
                 } | {
                     escalation_policy: string;
                 };
-            };
+            } | null;
         };
         IntegrationList: {
             integrations: components["schemas"]["Integration"][];
@@ -4261,7 +4261,7 @@ export interface components {
         IntegrationUpdate: {
             id?: string;
             name?: string;
-            key?: string;
+            key?: string | null;
             service?: string;
             routing_rules?: ({
                 when: {
@@ -4306,12 +4306,12 @@ export interface components {
                 };
                 /** @enum {boolean} */
                 no_one: true;
-            })[];
+            })[] | null;
             grouping?: {
                 /** @default [] */
                 by: string[];
                 window_minutes?: number;
-            };
+            } | null;
             email?: {
                 /**
                  * @default per_subject
@@ -4339,7 +4339,7 @@ export interface components {
                  * @enum {string}
                  */
                 urgency: "highest" | "high" | "medium" | "low" | "lowest" | "none";
-            };
+            } | null;
             mapping?: {
                 summary: string | {
                     path: string;
@@ -4420,12 +4420,12 @@ export interface components {
                     };
                     default?: string;
                 };
-            };
+            } | null;
             heartbeat?: {
                 interval_minutes: number;
                 /** @default 1 */
                 grace_minutes: number;
-            };
+            } | null;
         };
         ScheduleConfig: {
             id: string;
@@ -4941,13 +4941,13 @@ export interface components {
             id?: string;
             name?: string;
             /** Format: email */
-            email?: string;
-            phone?: string;
-            time_zone?: string;
-            /** @enum {string} */
-            locale?: "ko" | "en" | "ja" | "zh";
-            /** @enum {string} */
-            role?: "owner" | "admin" | "responder" | "observer";
+            email?: string | null;
+            phone?: string | null;
+            time_zone?: string | null;
+            /** @enum {string|null} */
+            locale?: "ko" | "en" | "ja" | "zh" | null;
+            /** @enum {string|null} */
+            role?: "owner" | "admin" | "responder" | "observer" | null;
             contact_methods?: {
                 id: string;
                 /** @enum {string} */
@@ -4960,18 +4960,18 @@ export interface components {
                         auth: string;
                     };
                 };
-            }[];
+            }[] | null;
             notification_rules?: {
                 urgencies: ("highest" | "high" | "medium" | "low" | "lowest" | "none")[];
                 contact_method: string;
                 delay_minutes: number;
                 repeat_every_minutes?: number;
                 repeat_max?: number;
-            }[];
+            }[] | null;
             handoff_notices?: {
                 /** @default 0 */
                 minutes_before: number;
-            }[];
+            }[] | null;
         };
         Invitation: {
             /** @description the link, to copy: it sets the password once, until expires_at */
@@ -5016,8 +5016,8 @@ export interface components {
         TeamUpdate: {
             id?: string;
             name?: string;
-            members?: string[];
-            admins?: string[];
+            members?: string[] | null;
+            admins?: string[] | null;
         };
         SimulateResult: {
             /** @description null for a draft policy */
