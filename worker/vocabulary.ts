@@ -46,6 +46,9 @@ export type IncidentStatus = z.infer<typeof incidentStatusSchema>;
 
 /** Where a notification stands: queued, being sent, taken by its provider, on the device, or not. */
 export const notificationStatuses = ['queued', 'sending', 'sent', 'delivered', 'failed', 'cancelled'] as const;
+/** What a notification is: an incident's page, a shift's handoff notice, a contact method's test or
+ *  code, or the link of an invitation or a password reset. */
+export const notificationKinds = ['page', 'handoff', 'test', 'verify', 'invite', 'reset'] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
 
 /** owner and admin configure (only an owner manages owners and admins); responder acts; observer reads. */

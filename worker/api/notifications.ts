@@ -6,13 +6,13 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { NotificationRow } from '../db/incidents';
 import { contactVerifications } from '../db/schema';
 import { HttpError } from '../http';
-import { notificationStatuses } from '../vocabulary';
+import { notificationKinds, notificationStatuses } from '../vocabulary';
 import type { Principal } from './auth';
 
 export const notificationSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['page', 'handoff', 'test', 'verify']),
+    kind: z.enum(notificationKinds),
     incident_id: z.string().nullable(),
     incident_number: z.number().int().nullable(),
     user: z.string(),

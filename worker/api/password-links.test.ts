@@ -89,6 +89,15 @@ describe('an invitation', () => {
     expect(rows.results.map((r) => r.token_hash)).toContain(await sha256Hex(token));
   });
 
+  it("shows in the user's notification log, without the link", async () => {
+    const { invite_url } = (await api('POST', '/users/lee/invite')).body;
+    const token = new URL(invite_url).searchParams.get('token')!;
+    const log = (await api('GET', '/users/lee/notifications')).body.notifications;
+    expect(log[0]).toMatchObject({ kind: 'invite', channel: 'email', address: 'lee@example.com', status: 'sent' });
+    const rows = await env.DB.prepare("SELECT * FROM notifications WHERE kind = 'invite'").all();
+    expect(JSON.stringify(rows.results)).not.toContain(token);
+  });
+
   it('still gives the link to copy for a user without an email address', async () => {
     const invited = await api('POST', '/users/noaddr/invite');
     expect(invited.status).toBe(201);

@@ -7,7 +7,8 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { Context } from 'hono';
 import type { UserConfig } from '../config/document';
 import { loadConfig } from '../config/store';
-import { passwordLinks, sessions, users } from '../db/schema';
+import { deliveryColumns } from '../db/incidents';
+import { notifications, passwordLinks, sessions, users } from '../db/schema';
 import { HttpError } from '../http';
 import { providerFor } from '../notify/channels';
 import { publicUrl } from '../notify/outbound';
@@ -82,8 +83,10 @@ async function emailLink(
   now: Date,
 ): Promise<boolean> {
   if (!user.email) return false;
-  const delivery = await providerFor('email', env).send({
-    id: `${purpose}:${user.id}:${now.getTime()}`,
+  const id = `${purpose}:${user.id}:${now.getTime()}`;
+  const provider = providerFor('email', env);
+  const delivery = await provider.send({
+    id,
     channel: 'email',
     address: user.email,
     locale: user.locale,
@@ -92,6 +95,31 @@ async function emailLink(
     callbacks: { status: '', voice: '' },
   });
   if (delivery.status !== 'sent') console.warn(`[tocsin] ${purpose} email to ${user.id} not sent: ${delivery.reason}`);
+  // In the user's notification log like any other email: how it fared, never the link.
+  const at = now.toISOString();
+  await drizzle(env.DB)
+    .insert(notifications)
+    .values({
+      id,
+      kind: purpose,
+      incidentId: null,
+      incidentNumber: null,
+      user: user.id,
+      contactMethod: 'email',
+      channel: 'email',
+      address: user.email,
+      attempts: 1,
+      dueAt: at,
+      queuedAt: at,
+      deliveredAt: null,
+      updatedAt: at,
+      ...deliveryColumns(
+        delivery.status === 'retry' ? { status: 'failed', reason: delivery.reason } : delivery,
+        provider.name,
+        now,
+      ),
+    })
+    .catch((error: unknown) => console.error(`[tocsin] ${purpose} email to ${user.id}: not logged`, error));
   return delivery.status === 'sent';
 }
 

@@ -1,7 +1,7 @@
 // The D1 tables: configuration, and the queryable copy of incidents written by their Durable Objects.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { incidentStatuses, notificationStatuses, roles } from '../vocabulary';
+import { incidentStatuses, notificationKinds, notificationStatuses, roles } from '../vocabulary';
 
 // Every configuration table keeps the object as configured (`definition`, with handles) next to
 // the columns that queries need. Rows are soft-deleted so that history (incidents, timelines) keeps
@@ -187,7 +187,7 @@ export const notifications = sqliteTable(
   'notifications',
   {
     id: text('id').primaryKey(),
-    kind: text('kind', { enum: ['page', 'handoff', 'test', 'verify'] }).notNull(),
+    kind: text('kind', { enum: notificationKinds }).notNull(),
     incidentId: text('incident_id'),
     incidentNumber: integer('incident_number'),
     user: text('user').notNull(),

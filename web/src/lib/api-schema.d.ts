@@ -3871,7 +3871,7 @@ export interface components {
         Notification: {
             id: string;
             /** @enum {string} */
-            kind: "page" | "handoff" | "test" | "verify";
+            kind: "page" | "handoff" | "test" | "verify" | "invite" | "reset";
             incident_id: string | null;
             incident_number: number | null;
             user: string;
