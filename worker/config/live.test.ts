@@ -2,7 +2,7 @@
 // number of requests waiting on it.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
-import { api, failD1, postEvent, setUpIntegration } from '../test/helpers';
+import { api, failD1, holdD1Batches, postEvent, setUpIntegration } from '../test/helpers';
 import { forgetLoadedConfig } from './live';
 import { configSnapshot } from './snapshot-object';
 
@@ -42,14 +42,7 @@ describe('the live configuration', () => {
   it('serves a copy just past its TTL at once, while one load refreshes it', async () => {
     const { key } = await setUpIntegration('live-stale');
     await postEvent(key, { summary: 'warm', event_id: 'stale-warm' });
-    const database = Object.getPrototypeOf(env.DB) as { batch: (...args: unknown[]) => Promise<unknown> };
-    const batch = database.batch;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const held = vi.spyOn(database, 'batch').mockImplementation(async function (this: unknown, ...args) {
-      await gate;
-      return batch.apply(this, args);
-    });
+    const { held, release } = holdD1Batches();
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() + 2_000);
@@ -59,8 +52,7 @@ describe('the live configuration', () => {
       expect(held).toHaveBeenCalled();
     } finally {
       vi.useRealTimers();
-      open();
-      held.mockRestore();
+      release();
     }
   });
 

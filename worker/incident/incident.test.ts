@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { api, drain, postEvent, setUpIntegration } from '../test/helpers';
+import { api, drain, holdD1Batches, postEvent, setUpIntegration } from '../test/helpers';
 import type { PageJob } from '../notify/job';
 import { incidentObjectName } from './commands';
 import { IncidentObject } from './object';
@@ -251,21 +251,13 @@ describe('the outbox', () => {
     const status = () => env.DB.prepare('SELECT status FROM notifications WHERE id = ?').bind(job.id).first('status');
     await vi.waitFor(async () => expect((await inD1Status(incidentId)) !== null).toBe(true), { timeout: 3_000 });
     // D1 takes no batch until the gate opens: the copy of the claimed page waits on the way.
-    const database = Object.getPrototypeOf(env.DB) as { batch: (...args: unknown[]) => Promise<unknown> };
-    const batch = database.batch;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const held = vi.spyOn(database, 'batch').mockImplementation(async function (this: unknown, ...args) {
-      await gate;
-      return batch.apply(this, args);
-    });
+    const { held, release } = holdD1Batches();
     try {
       expect((await object.pageDue(job)).answer).toBe('send');
       await vi.waitFor(() => expect(held).toHaveBeenCalled(), { timeout: 3_000 });
       await object.pageSent(job, { status: 'sent', providerMessageId: 'sm-1' }, 'twilio');
     } finally {
       release();
-      held.mockRestore();
     }
     await vi.waitFor(async () => expect(await status()).toBe('sent'), { timeout: 3_000, interval: 50 });
   });

@@ -80,6 +80,28 @@ export function failD1(): () => void {
 }
 
 /**
+ * Holds every D1 batch (of the Worker and every object in this isolate) until `release` is called:
+ * D1 slow, not failing. `held` is the spy, to see that a batch was asked for; `release` restores D1.
+ */
+export function holdD1Batches() {
+  const database = Object.getPrototypeOf(env.DB) as { batch: (...args: unknown[]) => Promise<unknown> };
+  const batch = database.batch;
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const held = vi.spyOn(database, 'batch').mockImplementation(async function (this: unknown, ...args) {
+    await gate;
+    return batch.apply(this, args);
+  });
+  return {
+    held,
+    release: () => {
+      open();
+      held.mockRestore();
+    },
+  };
+}
+
+/**
  * Makes the notification queue refuse: every batch, and each single message whose job `refuses`
  * (every one, by default); the others go through. For the Worker and every object in this isolate.
  */
