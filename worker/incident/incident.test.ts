@@ -260,6 +260,12 @@ describe('the outbox', () => {
       release();
     }
     await vi.waitFor(async () => expect(await status()).toBe('sent'), { timeout: 3_000, interval: 50 });
+    // The next commit marks the page as D1 has it, by its latest revision.
+    await postEvent(key, { summary: 'page race', event_id: 'race-1', urgency: 'high' });
+    const synced = await runInDurableObject(object, (_instance, state) =>
+      state.storage.sql.exec<{ synced: number }>('SELECT synced FROM pages').one(),
+    );
+    expect(synced).toEqual({ synced: 1 });
   });
 
   it('keeps every accepted change while D1 fails, and delivers it once D1 is back', async () => {
