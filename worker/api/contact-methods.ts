@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { Context } from 'hono';
 import { loadConfig } from '../config/store';
-import { deliveryColumns } from '../db/incidents';
+import { sentOnceRow } from '../db/incidents';
 import { contactVerifications, notifications } from '../db/schema';
 import { HttpError } from '../http';
 import { providerFor } from '../notify/channels';
@@ -77,27 +77,12 @@ async function sendNow(c: Context<ApiEnv>, found: Awaited<ReturnType<typeof meth
   };
   const provider = providerFor(method.type, c.env);
   const delivery: Delivery = await provider.send(message);
-  const row = {
-    id: message.id,
-    kind,
-    incidentId: null,
-    incidentNumber: null,
-    user: user.id,
-    contactMethod: method.id,
-    channel: method.type,
-    address,
-    attempts: 1,
-    dueAt: now.toISOString(),
-    queuedAt: now.toISOString(),
-    deliveredAt: null,
-    updatedAt: now.toISOString(),
-    // Sent once, here: a retry-later answer is a failure the user sees, not a queued send.
-    ...deliveryColumns(
-      delivery.status === 'retry' ? { status: 'failed', reason: delivery.reason } : delivery,
-      provider.name,
-      now,
-    ),
-  };
+  const row = sentOnceRow(
+    { id: message.id, kind, user: user.id, contactMethod: method.id, channel: method.type, address },
+    delivery,
+    provider.name,
+    now,
+  );
   await drizzle(c.env.DB).insert(notifications).values(row);
   return notificationJson({ ...row, revision: 1 }, c.get('principal'));
 }

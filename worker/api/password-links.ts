@@ -7,7 +7,7 @@ import { drizzle } from 'drizzle-orm/d1';
 import type { Context } from 'hono';
 import type { UserConfig } from '../config/document';
 import { loadConfig } from '../config/store';
-import { deliveryColumns } from '../db/incidents';
+import { sentOnceRow } from '../db/incidents';
 import { notifications, passwordLinks, sessions, users } from '../db/schema';
 import { HttpError } from '../http';
 import { providerFor } from '../notify/channels';
@@ -96,29 +96,16 @@ async function emailLink(
   });
   if (delivery.status !== 'sent') console.warn(`[tocsin] ${purpose} email to ${user.id} not sent: ${delivery.reason}`);
   // In the user's notification log like any other email: how it fared, never the link.
-  const at = now.toISOString();
   await drizzle(env.DB)
     .insert(notifications)
-    .values({
-      id,
-      kind: purpose,
-      incidentId: null,
-      incidentNumber: null,
-      user: user.id,
-      contactMethod: 'email',
-      channel: 'email',
-      address: user.email,
-      attempts: 1,
-      dueAt: at,
-      queuedAt: at,
-      deliveredAt: null,
-      updatedAt: at,
-      ...deliveryColumns(
-        delivery.status === 'retry' ? { status: 'failed', reason: delivery.reason } : delivery,
+    .values(
+      sentOnceRow(
+        { id, kind: purpose, user: user.id, contactMethod: 'email', channel: 'email', address: user.email },
+        delivery,
         provider.name,
         now,
       ),
-    })
+    )
     .catch((error: unknown) => console.error(`[tocsin] ${purpose} email to ${user.id}: not logged`, error));
   return delivery.status === 'sent';
 }

@@ -98,6 +98,34 @@ export function deliveryColumns(delivery: Delivery, provider: string, now: Date)
   return { provider, status, providerMessageId: null, error: delivery.reason, sentAt: null };
 }
 
+/**
+ * The row of a notification sent once, at the moment it was asked for (a test, a code, a password
+ * link): no retries follow, so a retry-later answer is a failure the user sees, not a queued send.
+ */
+export function sentOnceRow(
+  sent: Pick<NotificationRow, 'id' | 'kind' | 'user' | 'contactMethod' | 'channel' | 'address'>,
+  delivery: Delivery,
+  provider: string,
+  now: Date,
+): Omit<NotificationRow, 'revision'> {
+  const at = now.toISOString();
+  return {
+    ...sent,
+    incidentId: null,
+    incidentNumber: null,
+    attempts: 1,
+    dueAt: at,
+    queuedAt: at,
+    deliveredAt: null,
+    updatedAt: at,
+    ...deliveryColumns(
+      delivery.status === 'retry' ? { status: 'failed', reason: delivery.reason } : delivery,
+      provider,
+      now,
+    ),
+  };
+}
+
 /** Statements that copy incident state and records to D1; replaying them changes nothing. */
 export function syncStatements(db: ReturnType<typeof drizzle>, rows: IncidentRow[], records: QueuedRecord[]) {
   const incidentUpserts = rows.map((row) =>
